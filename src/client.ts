@@ -1,0 +1,301 @@
+import type { z } from 'zod';
+import { ConfigurationError } from './errors/configuration-error.js';
+import { RequestValidationError } from './errors/request-validation-error.js';
+import { ResponseValidationError } from './errors/response-validation-error.js';
+import type { Logger } from './http/log.js';
+import { jobIdSegment } from './http/path.js';
+import { Transport, type CallSettings, type HttpResult, type TransportConfig } from './http/transport.js';
+import { toValidationIssues, validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
+import { ExportJobSchema, type ExportJob } from './models/export-job.js';
+import {
+  CancelExportJobResultSchema,
+  ExportJobListSchema,
+  ListExportJobsQuerySchema,
+  type CancelExportJobResult,
+  type ExportJobList,
+  type ListExportJobsQuery,
+} from './models/list.js';
+
+/** The production endpoint of the Segmentation Service. */
+export const DEFAULT_BASE_URL = 'https://platform.adobe.io/data/core/ups';
+/** The default per-attempt timeout, in ms. */
+export const DEFAULT_TIMEOUT = 60_000;
+/** The default number of retries after a first failed attempt. */
+export const DEFAULT_MAX_RETRIES = 2;
+
+/** An access token, or a function that returns one (called before every request, so it can renew). */
+export type AccessTokenSource = string | (() => string | Promise<string>);
+
+/**
+ * Settings of an {@link ExportJobsClient}.
+ *
+ * @example
+ * ```ts
+ * const client = new ExportJobsClient({
+ *   accessToken: process.env.AEP_ACCESS_TOKEN!,
+ *   apiKey: process.env.AEP_API_KEY!,
+ *   orgId: '1BD6382559DF0C130A49422D@AdobeOrg',
+ *   sandboxName: 'prod',
+ *   timeout: 30_000,
+ *   maxRetries: 3,
+ * });
+ * ```
+ */
+export interface ExportJobsClientOptions {
+  /** A bearer token, or a function returning one (or a Promise of one), called for each request. */
+  accessToken: AccessTokenSource;
+  /** The API key: your credential's client id (`x-api-key`). */
+  apiKey: string;
+  /** The IMS organization id, such as `1BD6382559DF0C130A49422D@AdobeOrg` (`x-gw-ims-org-id`). */
+  orgId: string;
+  /**
+   * The sandbox to work in (`x-sandbox-name`), such as `prod`. Required, so that a forgotten
+   * setting never silently writes to production.
+   */
+  sandboxName: string;
+  /** The API's base URL. Default `https://platform.adobe.io/data/core/ups`. */
+  baseUrl?: string;
+  /** Per-attempt timeout in ms, covering the response headers and body. Default 60 000. */
+  timeout?: number;
+  /** Retries after a failed attempt, for failures that are safe to retry. Default 2; 0 disables. */
+  maxRetries?: number;
+  /** A fetch implementation to send requests with (instrumentation, proxies, tests). Default: global `fetch`. */
+  fetch?: (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
+  /** Receives one debug line per HTTP attempt; tokens are redacted. `console` works. */
+  logger?: Logger;
+  /** Headers added to every request (the SDK's own headers win over these). */
+  defaultHeaders?: Record<string, string>;
+}
+
+/**
+ * Per-call settings, the last argument of every operation.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const job = await client.getExportJob(42, { signal: controller.signal, timeout: 5_000, sandboxName: 'dev' });
+ * ```
+ */
+export interface RequestOptions {
+  /** Aborts the call, including any wait between retries; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Per-attempt timeout in ms for this call. */
+  timeout?: number;
+  /** Another sandbox for this call only. */
+  sandboxName?: string;
+  /** Extra headers for this call, such as `x-profile-instance-id`. */
+  headers?: Record<string, string>;
+  /** Retries for this call. */
+  maxRetries?: number;
+}
+
+/**
+ * The client of the AEP Segmentation Service export jobs API: list, create, get and cancel
+ * export jobs. It owns the headers, authentication, retries, timeouts and error mapping; every
+ * response is validated and normalised by the zod schemas.
+ *
+ * @example
+ * ```ts
+ * import { ExportJobsClient } from 'aep-export-jobs';
+ *
+ * const client = new ExportJobsClient({ accessToken, apiKey, orgId, sandboxName: 'prod' });
+ * const job = await client.createExportJob({
+ *   filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff' }] },
+ *   destination: { datasetId: '5b7c86968f7b6501e21ba9df' },
+ *   schema: { name: '_xdm.context.profile' },
+ * });
+ * console.log(job.id, job.status);
+ * ```
+ */
+export class ExportJobsClient {
+  readonly #options: Readonly<ExportJobsClientOptions>;
+  readonly #transport: Transport;
+
+  constructor(options: ExportJobsClientOptions) {
+    this.#options = Object.freeze({ ...options });
+    this.#transport = new Transport(resolveConfig(options));
+  }
+
+  /** The base URL requests go to (without a trailing slash). */
+  get baseUrl(): string {
+    return this.#transport.config.baseUrl;
+  }
+
+  /** The sandbox requests go to, unless a call overrides it. */
+  get sandboxName(): string {
+    return this.#transport.config.sandboxName;
+  }
+
+  /**
+   * A client with the same settings but some overridden: another sandbox, timeout, logger...
+   * The original client is unchanged.
+   *
+   * @example
+   * ```ts
+   * const dev = client.withOptions({ sandboxName: 'dev', timeout: 10_000 });
+   * ```
+   */
+  withOptions(overrides: Partial<ExportJobsClientOptions>): ExportJobsClient {
+    return new ExportJobsClient({ ...this.#options, ...overrides });
+  }
+
+  /**
+   * Lists export jobs, newest first: one page (`records`, `page`, `link`). For every job across
+   * pages, use `paginateExportJobs`.
+   *
+   * @example
+   * ```ts
+   * const { records, link } = await client.listExportJobs({ status: 'SUCCEEDED', limit: 20 });
+   * ```
+   */
+  async listExportJobs(query: ListExportJobsQuery = {}, options?: RequestOptions): Promise<ExportJobList> {
+    const parsed = ListExportJobsQuerySchema.safeParse(query);
+    if (!parsed.success) throw new RequestValidationError('list export jobs query', toValidationIssues(parsed.error.issues));
+    const result = await this.#transport.send({ method: 'GET', path: 'export/jobs', query: parsed.data, idempotent: true }, settings(options));
+    return parseBody(result, ExportJobListSchema);
+  }
+
+  /**
+   * Creates an export job. The request is validated first; an invalid one throws
+   * `RequestValidationError` and sends nothing. The API has no idempotency key, so a create is
+   * retried only where the server certainly did not act (429, connection refused): a failure
+   * never creates a job twice.
+   *
+   * @example
+   * ```ts
+   * const job = await client.createExportJob({
+   *   fields: 'identities.id,personalEmail.address',
+   *   filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', status: ['realized'] }] },
+   *   destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
+   *   schema: { name: '_xdm.context.profile' },
+   * });
+   * ```
+   */
+  async createExportJob(request: CreateExportJobRequest, options?: RequestOptions): Promise<ExportJob> {
+    const body = validateCreateExportJobRequest(request);
+    const result = await this.#transport.send({ method: 'POST', path: 'export/jobs', body, idempotent: false }, settings(options));
+    return parseBody(result, ExportJobSchema);
+  }
+
+  /**
+   * Reads one export job by id.
+   *
+   * @example
+   * ```ts
+   * const job = await client.getExportJob(42);
+   * if (job.status === 'SUCCEEDED' && !job.destination.segmentPerBatch) console.log(job.destination.batchId);
+   * ```
+   */
+  async getExportJob(id: number | string, options?: RequestOptions): Promise<ExportJob> {
+    const path = `export/jobs/${jobIdSegment(id)}`;
+    const result = await this.#transport.send({ method: 'GET', path, idempotent: true }, settings(options));
+    return parseBody(result, ExportJobSchema);
+  }
+
+  /**
+   * Asks the service to cancel an export job. Resolves with the API's `{ status, message }`, or
+   * `{ status: true }` when it answers 204.
+   *
+   * @example
+   * ```ts
+   * const { status, message } = await client.cancelExportJob(42);
+   * ```
+   */
+  async cancelExportJob(id: number | string, options?: RequestOptions): Promise<CancelExportJobResult> {
+    const path = `export/jobs/${jobIdSegment(id)}`;
+    const result = await this.#transport.send({ method: 'DELETE', path, idempotent: true }, settings(options));
+    if (result.text.trim() === '') return { status: true };
+    return parseBody(result, CancelExportJobResultSchema);
+  }
+}
+
+function settings(options: RequestOptions | undefined): CallSettings {
+  if (!options) return {};
+  if (options.timeout !== undefined) checkTimeout('timeout', options.timeout);
+  if (options.maxRetries !== undefined) checkMaxRetries('maxRetries', options.maxRetries);
+  if (options.sandboxName !== undefined) requireText('sandboxName', options.sandboxName);
+  return options;
+}
+
+/** Parses a 2xx body with a schema; anything else is a `ResponseValidationError` with the raw body. */
+function parseBody<S extends z.ZodType>(result: HttpResult, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(result.text);
+  } catch {
+    throw new ResponseValidationError(`Expected a JSON body with status ${result.status}, got ${result.text ? 'invalid JSON' : 'an empty body'} (request id ${result.requestId})`, {
+      requestId: result.requestId,
+      body: result.text,
+      status: result.status,
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const requestId = readRequestId(json) ?? result.requestId;
+  const problems = toValidationIssues(parsed.error.issues).map((issue) => `${issue.path || '(root)'}: ${issue.message}`);
+  throw new ResponseValidationError(`Unexpected response body (request id ${requestId}): ${problems.join('; ')}`, {
+    issues: parsed.error.issues,
+    requestId,
+    body: result.text,
+    status: result.status,
+  });
+}
+
+function readRequestId(json: unknown): string | undefined {
+  return typeof json === 'object' && json !== null && 'requestId' in json && typeof json.requestId === 'string' ? json.requestId : undefined;
+}
+
+function resolveConfig(options: ExportJobsClientOptions): TransportConfig {
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('options', 'expected an object');
+  const { accessToken } = options;
+  if (typeof accessToken === 'string') requireText('accessToken', accessToken);
+  else if (typeof accessToken !== 'function') throw new ConfigurationError('accessToken', 'is required: a token string, or a function that returns one');
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    throw new ConfigurationError('baseUrl', `must be an absolute http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
+  }
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+  checkTimeout('timeout', timeout);
+  checkMaxRetries('maxRetries', maxRetries);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigurationError('fetch', 'must be a function');
+  if (options.logger !== undefined && typeof options.logger?.debug !== 'function') throw new ConfigurationError('logger', 'must have a debug(message, fields) method');
+  return {
+    baseUrl,
+    token: tokenSource(accessToken),
+    apiKey: requireText('apiKey', options.apiKey),
+    orgId: requireText('orgId', options.orgId),
+    sandboxName: requireText('sandboxName', options.sandboxName),
+    timeout,
+    maxRetries,
+    fetch: options.fetch,
+    logger: options.logger,
+    headers: options.defaultHeaders,
+  };
+}
+
+function tokenSource(accessToken: AccessTokenSource): () => Promise<string> {
+  if (typeof accessToken === 'string') return async () => accessToken;
+  return async () => {
+    const token = await accessToken();
+    if (typeof token !== 'string' || token.trim() === '') throw new ConfigurationError('accessToken', 'the token function returned no token');
+    return token;
+  };
+}
+
+function requireText(option: string, value: unknown): string {
+  if (value === undefined || value === null) throw new ConfigurationError(option, 'is required');
+  if (typeof value !== 'string') throw new ConfigurationError(option, `must be a string, got ${typeof value}`);
+  if (value.trim() === '') throw new ConfigurationError(option, 'must not be empty');
+  return value;
+}
+
+function checkTimeout(option: string, value: number): void {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= 2_147_483_647)) {
+    throw new ConfigurationError(option, `must be a positive number of milliseconds, got ${String(value)}`);
+  }
+}
+
+function checkMaxRetries(option: string, value: number): void {
+  if (!(Number.isInteger(value) && value >= 0)) throw new ConfigurationError(option, `must be a non-negative integer, got ${String(value)}`);
+}

@@ -1,0 +1,25 @@
+/**
+ * The base of every error this SDK throws, so one `instanceof` check catches them all.
+ *
+ * Errors never hold an access token, a client secret or the outgoing request: they are safe to
+ * log, to `JSON.stringify` and to `util.inspect`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.getExportJob(42);
+ * } catch (error) {
+ *   if (error instanceof ExportJobsError) console.error(error.message);
+ *   else throw error;
+ * }
+ * ```
+ */
+export class ExportJobsError extends Error {
+  override name = 'ExportJobsError';
+
+  /** A plain object of the error's public fields, for structured loggers. */
+  toJSON(): Record<string, unknown> {
+    const own = Object.fromEntries(Object.entries(this).filter(([key]) => key !== 'cause'));
+    return { ...own, name: this.name, message: this.message };
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * aep-export-jobs: a typed client for the Adobe Experience Platform Segmentation Service export
+ * jobs API. Everything public is exported from here.
+ * @packageDocumentation
+ */
+export {
+  ExportJobsClient,
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT,
+  type AccessTokenSource,
+  type ExportJobsClientOptions,
+  type RequestOptions,
+} from './client.js';
+export { VERSION } from './version.js';
+export type { Logger } from './http/log.js';
+
+// Models: each type is inferred from the schema of the same name plus `Schema`.
+export {
+  CreateExportJobRequestSchema,
+  validateCreateExportJobRequest,
+  type CreateExportJobRequest,
+  type NormalizedCreateExportJobRequest,
+} from './models/create-request.js';
+export {
+  BatchSchema,
+  DestinationSchema,
+  SegmentPerBatchDestinationSchema,
+  SegmentStatusSchema,
+  SingleBatchDestinationSchema,
+  type Batch,
+  type Destination,
+  type SegmentStatus,
+} from './models/destination.js';
+export {
+  ExportJobSchema,
+  ExportJobStatusSchema,
+  JobErrorSchema,
+  MetricsSchema,
+  type ExportJob,
+  type ExportJobStatus,
+  type JobError,
+  type Metrics,
+} from './models/export-job.js';
+export {
+  AdditionalFieldsSchema,
+  FilterSchema,
+  MergePolicySchema,
+  SegmentFilterSchema,
+  type AdditionalFields,
+  type Filter,
+  type MergePolicy,
+  type SegmentFilter,
+} from './models/filter.js';
+export {
+  CancelExportJobResultSchema,
+  ExportJobListSchema,
+  ListExportJobsQuerySchema,
+  ListStatusFilterSchema,
+  type CancelExportJobResult,
+  type ExportJobList,
+  type ListExportJobsQuery,
+} from './models/list.js';
+export {
+  GatewayErrorBodySchema,
+  PlatformProblemSchema,
+  SegmentationErrorBodySchema,
+  type GatewayErrorBody,
+  type PlatformProblem,
+  type SegmentationErrorBody,
+} from './models/error-bodies.js';
+
+// Errors: one tree under ExportJobsError.
+export { ExportJobsError } from './errors/export-jobs-error.js';
+export {
+  ApiError,
+  AuthenticationError,
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+} from './errors/api-error.js';
+export { ConfigurationError } from './errors/configuration-error.js';
+export { ConnectionError } from './errors/connection-error.js';
+export { TimeoutError } from './errors/timeout-error.js';
+export { RequestValidationError, type ValidationIssue } from './errors/request-validation-error.js';
+export { ResponseValidationError } from './errors/response-validation-error.js';
