@@ -3,7 +3,7 @@ import { ConfigurationError } from './errors/configuration-error.js';
 import { RequestValidationError } from './errors/request-validation-error.js';
 import { ResponseValidationError } from './errors/response-validation-error.js';
 import type { Logger } from './http/log.js';
-import { jobIdSegment } from './http/path.js';
+import { jobIdSegment, nextLinkPath } from './http/path.js';
 import { Transport, type CallSettings, type HttpResult, type TransportConfig } from './http/transport.js';
 import { toValidationIssues, validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
 import { ExportJobSchema, type ExportJob } from './models/export-job.js';
@@ -152,6 +152,26 @@ export class ExportJobsClient {
     const parsed = ListExportJobsQuerySchema.safeParse(query);
     if (!parsed.success) throw new RequestValidationError('list export jobs query', toValidationIssues(parsed.error.issues));
     const result = await this.#transport.send({ method: 'GET', path: 'export/jobs', query: parsed.data, idempotent: true }, settings(options));
+    return parseBody(result, ExportJobListSchema);
+  }
+
+  /**
+   * Fetches the page a list response's `link.next` points to, exactly as the server gave it
+   * (`/export/jobs/?limit=2&offset=1538573416687_722`), resolved against the base URL's path.
+   * Only a same-origin relative link to the export jobs listing is followed; anything else throws
+   * `RequestValidationError` and sends nothing. `paginateExportJobs` does this for you.
+   *
+   * @example
+   * ```ts
+   * const first = await client.listExportJobs({ limit: 50 });
+   * if (first.link.next) {
+   *   const second = await client.getExportJobsPage(first.link.next);
+   * }
+   * ```
+   */
+  async getExportJobsPage(link: string, options?: RequestOptions): Promise<ExportJobList> {
+    const path = nextLinkPath(link, new URL(this.baseUrl).pathname);
+    const result = await this.#transport.send({ method: 'GET', path, idempotent: true }, settings(options));
     return parseBody(result, ExportJobListSchema);
   }
 

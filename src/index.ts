@@ -87,3 +87,17 @@ export { ConnectionError } from './errors/connection-error.js';
 export { TimeoutError } from './errors/timeout-error.js';
 export { RequestValidationError, type ValidationIssue } from './errors/request-validation-error.js';
 export { ResponseValidationError } from './errors/response-validation-error.js';
+export { PaginationError } from './errors/pagination-error.js';
+export { ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
+
+// Helpers: standalone functions over the client, so they tree-shake.
+export { paginateExportJobs, ExportJobPaginator, type ExportJobPage, type PaginateOptions } from './pagination.js';
+export {
+  createAndWait,
+  waitForCompletion,
+  pollDelay,
+  DEFAULT_MAX_DELAY,
+  DEFAULT_MIN_DELAY,
+  DEFAULT_WAIT_TIMEOUT,
+  type WaitOptions,
+} from './wait.js';

@@ -136,7 +136,7 @@ describe('listExportJobs', () => {
 describe('createExportJob', () => {
   it('POSTs the normalised JSON body and returns the created job', async () => {
     const seen = respond('post', JOBS_URL, json(jobBody({ id: 101 }), 200, { 'x-location': '/export/jobs/101' }));
-    const job = await makeClient().createExportJob({ ...validRequest, destination: { dataSetId: '5b7c86968f7b6501e21ba9df' } });
+    const job = await makeClient().createExportJob({ ...validRequest, destination: { dataSetId: '5b7c86968f7b6501e21ba9df' } as never });
     expect(job.id).toBe(101);
     expect(seen[0]!.method).toBe('POST');
     expect(seen[0]!.headers.get('content-type')).toBe('application/json');

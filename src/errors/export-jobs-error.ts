@@ -16,6 +16,11 @@
  */
 export class ExportJobsError extends Error {
   override name = 'ExportJobsError';
+  /**
+   * The export job the failure concerns, when known: set by `waitForCompletion` and
+   * `createAndWait`, so a job created before a failed wait is never lost.
+   */
+  jobId?: number | string;
 
   /** A plain object of the error's public fields, for structured loggers. */
   toJSON(): Record<string, unknown> {

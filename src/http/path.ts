@@ -20,3 +20,26 @@ function idProblem(id: unknown): string | undefined {
   if (/[/?#\\]/.test(id) || id.includes('..')) return `must not contain "/", "?", "#", "\\" or "..", got ${JSON.stringify(id)}`;
   return undefined;
 }
+
+/**
+ * Checks a `link.next` from a list response and returns what to request, relative to the base
+ * URL. Only a same-origin relative path to the export jobs listing is followed: an absolute URL,
+ * a `//host` reference, a backslash or any other path would send the token elsewhere. A link that
+ * repeats the base path (`/data/core/ups/export/jobs?...`) is accepted without doubling it.
+ * Linear-time string checks only.
+ */
+export function nextLinkPath(link: string, basePath: string): string {
+  const refuse = (why: string): never => {
+    throw new RequestValidationError('link.next', [{ path: 'link.next', message: `${why}, got ${JSON.stringify(link.slice(0, 200))}` }]);
+  };
+  if (typeof link !== 'string' || link === '') return refuse('must be a non-empty string');
+  if (!link.startsWith('/') || link.startsWith('//')) return refuse('must be a relative path starting with a single "/" (absolute and protocol-relative links are not followed)');
+  if (link.includes('\\') || /[\u0000-\u001f\u007f]/.test(link)) return refuse('must not contain a backslash or control characters');
+  const queryAt = link.search(/[?#]/);
+  let path = queryAt === -1 ? link : link.slice(0, queryAt);
+  const rest = queryAt === -1 ? '' : link.slice(queryAt).split('#')[0]!;
+  const base = basePath.replace(/\/+$/, '');
+  if (base && (path === base || path.startsWith(`${base}/`))) path = path.slice(base.length);
+  if (path !== '/export/jobs' && path !== '/export/jobs/') return refuse('must point at /export/jobs');
+  return `${path.slice(1)}${rest}`;
+}

@@ -7,15 +7,14 @@ const nonEmpty = z.string().trim().min(1, 'must not be empty');
 /** Comma-separated dot paths; an array of paths is joined for you. */
 const FieldList = z.union([z.string(), z.array(nonEmpty).min(1).transform((paths) => paths.join(','))]);
 
-const RequestDestinationSchema = z.preprocess(
-  renameDataSetId,
-  z.strictObject({
-    /** The dataset the profiles are written to (a profile union schema dataset). */
-    datasetId: nonEmpty,
-    /** `true`: one batch per segment. Default `false`: one batch for all segments. */
-    segmentPerBatch: z.boolean().default(false),
-  }),
-);
+const RequestDestinationObject = z.strictObject({
+  /** The dataset the profiles are written to (a profile union schema dataset). */
+  datasetId: nonEmpty,
+  /** `true`: one batch per segment. Default `false`: one batch for all segments. */
+  segmentPerBatch: z.boolean().default(false),
+});
+// Typed as the spec's form; at run time Adobe's `dataSetId` spelling is accepted too and renamed.
+const RequestDestinationSchema = z.preprocess((value: z.input<typeof RequestDestinationObject>) => renameDataSetId(value), RequestDestinationObject);
 
 const RequestSegmentSchema = z.strictObject({
   segmentId: nonEmpty,

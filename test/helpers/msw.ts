@@ -1,7 +1,7 @@
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { ExportJobsClient, type ExportJobsClientOptions } from '../../src/index.js';
+import { ExportJobsClient, type CreateExportJobRequest, type ExportJobsClientOptions } from '../../src/index.js';
 
 export const BASE_URL = 'https://platform.test/data/core/ups';
 export const JOBS_URL = `${BASE_URL}/export/jobs`;
@@ -77,9 +77,9 @@ export function jobBody(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
-export const validRequest = {
+export const validRequest: CreateExportJobRequest = {
   fields: 'identities.id,personalEmail.address',
   filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }] },
   destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
   schema: { name: '_xdm.context.profile' },
-} as const;
+};

@@ -1,0 +1,173 @@
+import type { ExportJobsClient, RequestOptions } from './client.js';
+import { ApiError } from './errors/api-error.js';
+import { ConnectionError } from './errors/connection-error.js';
+import { ExportJobsError } from './errors/export-jobs-error.js';
+import { TimeoutError } from './errors/timeout-error.js';
+import { ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
+import { MAX_RETRY_AFTER, RETRYABLE_STATUSES } from './http/retry.js';
+import { sleep } from './http/sleep.js';
+import type { CreateExportJobRequest } from './models/create-request.js';
+import type { ExportJob } from './models/export-job.js';
+
+/** Default first wait between polls, in ms. */
+export const DEFAULT_MIN_DELAY = 2_000;
+/** Default longest wait between polls, in ms. */
+export const DEFAULT_MAX_DELAY = 30_000;
+/** Default overall deadline, in ms (30 minutes). */
+export const DEFAULT_WAIT_TIMEOUT = 30 * 60_000;
+/** How far below the exponential step a wait may be jittered (10 %): desynchronises waiters, keeps polls few. */
+const JITTER = 0.1;
+/** How long the best-effort cancel of `cancelOnAbort` may take, in ms. */
+const CANCEL_TIMEOUT = 10_000;
+
+/**
+ * Options of {@link waitForCompletion}. All durations are in milliseconds.
+ *
+ * @example
+ * ```ts
+ * const job = await waitForCompletion(client, id, {
+ *   minDelay: 5_000,
+ *   maxDelay: 60_000,
+ *   timeout: 2 * 60 * 60_000,
+ *   onStatusChange: (previous, job) => console.log(`${previous?.status ?? '-'} -> ${job.status}`),
+ * });
+ * ```
+ */
+export interface WaitOptions {
+  /** The first wait between polls, and the least. Default 2 000. */
+  minDelay?: number;
+  /** The longest wait between polls. Default 30 000. */
+  maxDelay?: number;
+  /** The overall deadline, from the call. Default 1 800 000 (30 minutes). */
+  timeout?: number;
+  /** Aborts the wait at once; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Resolve with a `FAILED` job instead of throwing `ExportJobFailedError`. */
+  resolveOnFailure?: boolean;
+  /**
+   * Cancel the job (best effort) when the caller aborts or the deadline passes. The outcome is
+   * given to `onCancel` and set on `WaitTimeoutError.cancel`; it never replaces the original error.
+   */
+  cancelOnAbort?: boolean;
+  /** Called after each successful poll with the job and the poll number (1-based). */
+  onPoll?: (job: ExportJob, attempt: number) => void;
+  /** Called when the status differs from the previous poll's (`previous` is `undefined` on the first). */
+  onStatusChange?: (previous: ExportJob | undefined, job: ExportJob) => void;
+  /** Told what happened to the cancel sent by `cancelOnAbort`. */
+  onCancel?: (outcome: CancelOutcome) => void;
+  /** Options for each poll request (its `timeout`, `sandboxName`, `headers`). */
+  requestOptions?: Omit<RequestOptions, 'signal' | 'maxRetries'>;
+}
+
+/**
+ * Polls an export job until it finishes and resolves with the `SUCCEEDED` job.
+ *
+ * It polls at once, then waits a jittered, growing delay (from `minDelay` doubling up to
+ * `maxDelay`); the last poll is timed for the deadline rather than sleeping past it. `FAILED`
+ * throws `ExportJobFailedError` (or resolves, with `resolveOnFailure`); the deadline throws
+ * `WaitTimeoutError` with the last job seen. Transient errors (429, 5xx, timeouts, dropped
+ * connections) are retried within the deadline, honouring `Retry-After`; 401, 403 and 404 end the
+ * wait. An unknown status keeps polling. Aborting rejects at once with the abort reason and leaves
+ * no timer behind.
+ *
+ * @example
+ * ```ts
+ * const job = await waitForCompletion(client, 42, { timeout: 60 * 60_000, signal: AbortSignal.timeout(3_600_000) });
+ * console.log(job.metrics?.totalExportedProfileCounter);
+ * ```
+ */
+export async function waitForCompletion(client: ExportJobsClient, id: number | string, options: WaitOptions = {}): Promise<ExportJob> {
+  const minDelay = options.minDelay ?? DEFAULT_MIN_DELAY;
+  const maxDelay = options.maxDelay ?? DEFAULT_MAX_DELAY;
+  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
+  checkDurations({ minDelay, maxDelay, timeout });
+  const { signal } = options;
+  const deadline = Date.now() + timeout;
+  let last: ExportJob | undefined;
+  let polls = 0;
+  let step = 0;
+
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      polls++;
+      let wait: number;
+      try {
+        const job = await client.getExportJob(id, { ...options.requestOptions, signal, maxRetries: 0 });
+        options.onPoll?.(job, polls);
+        if (job.status !== last?.status) options.onStatusChange?.(last, job);
+        last = job;
+        if (job.status === 'SUCCEEDED') return job;
+        if (job.status === 'FAILED') {
+          if (options.resolveOnFailure) return job;
+          throw new ExportJobFailedError(job);
+        }
+        wait = pollDelay(++step, minDelay, maxDelay);
+      } catch (error) {
+        if (signal?.aborted || !isTransient(error)) throw error;
+        // The server's own wait wins over the schedule; backoff otherwise.
+        wait = error instanceof ApiError && error.retryAfter !== undefined ? Math.min(error.retryAfter, MAX_RETRY_AFTER) : pollDelay(++step, minDelay, maxDelay);
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new WaitTimeoutError(id, { job: last, timeout, polls });
+      await sleep(Math.min(wait, remaining), signal);
+    }
+  } catch (error) {
+    if (options.cancelOnAbort && (signal?.aborted || error instanceof WaitTimeoutError)) {
+      const outcome = await cancelBestEffort(client, id, options);
+      options.onCancel?.(outcome);
+      if (error instanceof WaitTimeoutError) error.cancel = outcome;
+    }
+    if (error instanceof ExportJobsError && error.jobId === undefined) error.jobId = id;
+    throw signal?.aborted ? signal.reason : error;
+  }
+}
+
+/**
+ * Creates an export job and waits for it to finish. `onCreated` hears of the job as soon as it
+ * exists, and a failure of the wait carries the job's id (`error.jobId`), so a job is never lost.
+ *
+ * @example
+ * ```ts
+ * const job = await createAndWait(client, request, { onCreated: (job) => console.log('created', job.id) });
+ * ```
+ */
+export async function createAndWait(
+  client: ExportJobsClient,
+  request: CreateExportJobRequest,
+  options: WaitOptions & { onCreated?: (job: ExportJob) => void } = {},
+): Promise<ExportJob> {
+  const created = await client.createExportJob(request, { ...options.requestOptions, ...(options.signal ? { signal: options.signal } : {}) });
+  options.onCreated?.(created);
+  return waitForCompletion(client, created.id, options);
+}
+
+/**
+ * The wait before poll `step + 1`: `minDelay` doubling per step up to `maxDelay`, jittered down
+ * by at most 10 % and never below `minDelay`.
+ */
+export function pollDelay(step: number, minDelay: number, maxDelay: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxDelay, minDelay * 2 ** (step - 1));
+  return Math.round(Math.max(minDelay, ceiling * (1 - JITTER * random())));
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof ApiError) return RETRYABLE_STATUSES.has(error.status);
+  return error instanceof ConnectionError || error instanceof TimeoutError;
+}
+
+async function cancelBestEffort(client: ExportJobsClient, id: number | string, options: WaitOptions): Promise<CancelOutcome> {
+  try {
+    const result = await client.cancelExportJob(id, { ...options.requestOptions, timeout: options.requestOptions?.timeout ?? CANCEL_TIMEOUT, maxRetries: 0 });
+    return { ok: true, message: result.message };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function checkDurations(durations: Record<'minDelay' | 'maxDelay' | 'timeout', number>): void {
+  for (const [name, value] of Object.entries(durations)) {
+    if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+  }
+  if (durations.maxDelay < durations.minDelay) throw new RangeError(`maxDelay (${durations.maxDelay}) must not be below minDelay (${durations.minDelay})`);
+}
