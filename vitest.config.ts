@@ -15,5 +15,6 @@ export default defineConfig({
     restoreMocks: true,
     unstubGlobals: true,
     testTimeout: 20_000,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

@@ -1,0 +1,74 @@
+import { createAndWait, ExportJobsClient, paginateExportJobs } from '../index.js';
+import { ExportJobsSimulator, startSimulatorServer } from '../testing/index.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { jobDetails, jobsTable, writeJson } from './output.js';
+import { waitProgress } from './progress.js';
+
+const SIMULATOR_CREDENTIALS = { accessToken: 'simulator-token', apiKey: 'simulator-client-id', orgId: 'SIMULATED0000000000000A@AdobeOrg', sandboxName: 'dev' };
+
+/** `aep-export-jobs simulator`: serve until interrupted, telling how to point the CLI at it. */
+export async function runSimulator(io: CliIo, options: { port: number; host: string; jobDuration: number; failingSegments: string[] }): Promise<void> {
+  const simulator = new ExportJobsSimulator({
+    durations: { new: Math.round(options.jobDuration * 0.2), processing: Math.round(options.jobDuration * 0.8) },
+    failingSegments: options.failingSegments,
+  });
+  const server = await startSimulatorServer(simulator, { port: options.port, host: options.host });
+  io.stderr.write(
+    `Export jobs simulator listening on ${server.baseUrl}\nPoint the CLI at it with:\n` +
+      `  export AEP_BASE_URL=${server.baseUrl} AEP_ACCESS_TOKEN=${SIMULATOR_CREDENTIALS.accessToken} AEP_API_KEY=${SIMULATOR_CREDENTIALS.apiKey} ` +
+      `AEP_ORG_ID=${SIMULATOR_CREDENTIALS.orgId} AEP_SANDBOX_NAME=${SIMULATOR_CREDENTIALS.sandboxName}\nPress Ctrl-C to stop.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    if (!io.signal) return;
+    if (io.signal.aborted) resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+}
+
+/**
+ * `aep-export-jobs demo` (and `npm run demo`): the main job end to end on a simulator served on
+ * loopback: create an export job, watch it to completion with progress, then list the jobs.
+ */
+export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolean }): Promise<number> {
+  const server = await startSimulatorServer(new ExportJobsSimulator({ durations: { new: 1_000, processing: 4_000 } }));
+  try {
+    const client = new ExportJobsClient({ ...SIMULATOR_CREDENTIALS, baseUrl: server.baseUrl });
+    const say = (line: string) => {
+      if (!options.quiet) io.stderr.write(`${line}\n`);
+    };
+    say(`Simulator on ${server.baseUrl}`);
+    let progress: ReturnType<typeof waitProgress> | undefined;
+    const job = await createAndWait(
+      client,
+      {
+        fields: 'identities.id,personalEmail.address',
+        filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }] },
+        destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
+        schema: { name: '_xdm.context.profile' },
+      },
+      {
+        minDelay: 500,
+        maxDelay: 2_000,
+        timeout: 60_000,
+        ...(io.signal ? { signal: io.signal } : {}),
+        onCreated: (created) => {
+          say(`Created export job ${created.id} (${created.status})`);
+          progress = waitProgress(io, created.id, options.quiet);
+        },
+        onPoll: (polled, polls) => progress?.callbacks.onPoll?.(polled, polls),
+        onStatusChange: (previous, current) => progress?.callbacks.onStatusChange?.(previous, current),
+      },
+    ).finally(() => progress?.stop());
+    const jobs = await paginateExportJobs(client, { limit: 10 }).toArray({ maxItems: 100 });
+    if (options.json) writeJson(io, { job, jobs });
+    else {
+      io.stdout.write(jobDetails(job, false));
+      io.stdout.write(`\nAll export jobs in the sandbox:\n${jobsTable(jobs, false)}`);
+    }
+    return ExitCode.Success;
+  } finally {
+    await server.close();
+  }
+}
