@@ -1,0 +1,183 @@
+/**
+ * A failure to inject into the simulator's answers.
+ *
+ * - `status`: answer with this HTTP status instead (a 503 with `retryAfter: 2` sends `Retry-After: 2`).
+ *   The default body is the gateway's `{ error_code, message }` for 429 and a platform problem
+ *   (`{ type, title, status, detail }`) otherwise; `body` replaces it (an object is sent as JSON,
+ *   a string as is, `null` as an empty body).
+ * - `latency`: hold the answer back for `ms` real milliseconds (a `setTimeout`, so fake timers drive it).
+ *   Latencies add up with each other and with a status or drop fault on the same request.
+ * - `drop`: no answer at all; the connection is lost (msw: `HttpResponse.error()`; the loopback
+ *   server destroys the socket; `simulator.fetch` rejects as undici does).
+ */
+export type SimulatedFault =
+  | { kind: 'status'; status: number; retryAfter?: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'latency'; ms: number }
+  | { kind: 'drop' };
+
+/**
+ * Which requests a fault applies to, and how often.
+ *
+ * @example
+ * ```ts
+ * // The next two creates get a 503 asking to retry after 1 s:
+ * simulator.inject({ kind: 'status', status: 503, retryAfter: 1 }, { times: 2, match: { method: 'POST' } });
+ * // A tenth of all reads of one job lose their connection, until cleared:
+ * simulator.inject({ kind: 'drop' }, { probability: 0.1, match: { method: 'GET', path: '/export/jobs/:id' } });
+ * ```
+ */
+export interface FaultOptions {
+  /**
+   * How many requests the fault is applied to before it goes away. Default 1, or unlimited when
+   * `probability` is given (a share of requests is a standing condition, not a one-off).
+   */
+  times?: number;
+  /** The share of matching requests the fault hits, 0 to 1. Default 1. Rolled with the simulator's `random`. */
+  probability?: number;
+  /** Only requests matching all of these; default every request. */
+  match?: {
+    /** `GET`, `POST`, `DELETE` (any case). */
+    method?: string;
+    /**
+     * The path after the base path, without the query: `'/export/jobs'`, `'/export/jobs/:id'`
+     * (`:name` matches one segment; a trailing slash is ignored), or a RegExp tested on it.
+     */
+    path?: string | RegExp;
+  };
+  /**
+   * `'request'` (default): the fault replaces the simulator's work; nothing happens to the jobs.
+   * `'response'`: the simulator acts first (a create does create the job) and then the answer is
+   * replaced or lost, which is how to test that a client never creates a job twice.
+   */
+  when?: 'request' | 'response';
+}
+
+/** A fault that has been injected: how often it hit, how many hits are left, and a way to take it back. */
+export interface InjectedFault {
+  readonly fault: SimulatedFault;
+  /** How many requests it has been applied to. */
+  readonly hits: number;
+  /** How many more requests it will be applied to (`Infinity` for a standing fault). */
+  readonly remaining: number;
+  /** Removes the fault now. */
+  remove(): void;
+}
+
+/** What the faults decided for one request. */
+export interface FaultDecision {
+  delay: number;
+  /** The status or drop fault that applies, if any, and when. */
+  terminal?: { fault: Extract<SimulatedFault, { kind: 'status' | 'drop' }>; when: 'request' | 'response' } | undefined;
+  /** The kinds applied, for the request log. */
+  applied: Array<SimulatedFault['kind']>;
+}
+
+interface Entry {
+  fault: SimulatedFault;
+  remaining: number;
+  hits: number;
+  probability: number;
+  method: string | undefined;
+  path: RegExp | undefined;
+  when: 'request' | 'response';
+}
+
+/** The faults injected into one simulator, in injection order. */
+export class FaultList {
+  #entries: Entry[] = [];
+
+  add(fault: SimulatedFault, options: FaultOptions = {}): InjectedFault {
+    const entry = makeEntry(fault, options);
+    this.#entries.push(entry);
+    const entries = () => this.#entries;
+    const drop = (target: Entry) => {
+      this.#entries = this.#entries.filter((candidate) => candidate !== target);
+    };
+    return {
+      fault: entry.fault,
+      get hits() {
+        return entry.hits;
+      },
+      get remaining() {
+        return entries().includes(entry) ? entry.remaining : 0;
+      },
+      remove: () => drop(entry),
+    };
+  }
+
+  clear(): void {
+    this.#entries = [];
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /**
+   * Decides which faults hit one request, and uses them up. Latencies all apply; the first status
+   * or drop fault that hits wins, and later ones are left untouched for the next request.
+   */
+  decide(method: string, path: string, random: () => number): FaultDecision {
+    const decision: FaultDecision = { delay: 0, applied: [] };
+    for (const entry of [...this.#entries]) {
+      const terminal = entry.fault.kind !== 'latency';
+      if (terminal && decision.terminal) continue;
+      if (entry.method !== undefined && entry.method !== method.toUpperCase()) continue;
+      if (entry.path !== undefined && !entry.path.test(path)) continue;
+      if (entry.probability < 1 && !(random() < entry.probability)) continue;
+      entry.hits += 1;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) this.#entries = this.#entries.filter((candidate) => candidate !== entry);
+      decision.applied.push(entry.fault.kind);
+      if (entry.fault.kind === 'latency') decision.delay += entry.fault.ms;
+      else decision.terminal = { fault: entry.fault, when: entry.when };
+    }
+    return decision;
+  }
+}
+
+function makeEntry(fault: SimulatedFault, options: FaultOptions): Entry {
+  if (typeof fault !== 'object' || fault === null) throw new TypeError('inject() needs a fault such as { kind: "status", status: 503 }');
+  switch (fault.kind) {
+    case 'status':
+      if (!(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
+        throw new RangeError(`A status fault needs an HTTP status from 200 to 599, got ${String(fault.status)}`);
+      }
+      if (fault.retryAfter !== undefined && !(Number.isFinite(fault.retryAfter) && fault.retryAfter >= 0)) {
+        throw new RangeError(`retryAfter is in seconds and must be >= 0, got ${String(fault.retryAfter)}`);
+      }
+      break;
+    case 'latency':
+      if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new RangeError(`A latency fault needs ms >= 0, got ${String(fault.ms)}`);
+      break;
+    case 'drop':
+      break;
+    default:
+      throw new TypeError(`Unknown fault kind ${JSON.stringify((fault as { kind?: unknown }).kind)}: use 'status', 'latency' or 'drop'`);
+  }
+  const probability = options.probability ?? 1;
+  if (!(probability >= 0 && probability <= 1)) throw new RangeError(`probability must be between 0 and 1, got ${String(options.probability)}`);
+  const times = options.times ?? (options.probability === undefined ? 1 : Infinity);
+  if (!(times === Infinity || (Number.isInteger(times) && times > 0))) throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);
+  const when = options.when ?? 'request';
+  if (when !== 'request' && when !== 'response') throw new TypeError(`when must be 'request' or 'response', got ${JSON.stringify(when)}`);
+  return {
+    fault: { ...fault },
+    remaining: times,
+    hits: 0,
+    probability,
+    method: options.match?.method?.toUpperCase(),
+    path: pathMatcher(options.match?.path),
+    when,
+  };
+}
+
+function pathMatcher(path: string | RegExp | undefined): RegExp | undefined {
+  if (path === undefined || path instanceof RegExp) return path;
+  const trimmed = path.replace(/\/+$/, '') || '/';
+  const pattern = trimmed
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${pattern === '/' ? '' : pattern}/?$`);
+}

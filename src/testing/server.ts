@@ -1,0 +1,120 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sleep } from '../http/sleep.js';
+import { ExportJobsSimulator } from './simulator.js';
+
+/** Where {@link startSimulatorServer} listens. */
+export interface SimulatorServerOptions {
+  /** The port; default 0, a free one chosen by the system (read it from `port`). */
+  port?: number;
+  /** The interface; default `127.0.0.1`, loopback only. */
+  host?: string;
+}
+
+/** A running simulator server. */
+export interface SimulatorServer {
+  /** The server's origin, such as `http://127.0.0.1:51234`. */
+  readonly url: string;
+  /** The API's base URL to give the client (`baseUrl`): `url` plus the simulator's base path. */
+  readonly baseUrl: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** The interface it listens on. */
+  readonly host: string;
+  /** The simulator it serves: inspect jobs, move the clock, inject faults. */
+  readonly simulator: ExportJobsSimulator;
+  /** Stops listening and closes every open connection, kept-alive ones included. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a simulator over real HTTP with `node:http`, on loopback by default. Injected latency is a
+ * real wait here; a dropped connection destroys the socket, as a crashed proxy would.
+ *
+ * @example
+ * ```ts
+ * import { ExportJobsClient } from 'aep-export-jobs';
+ * import { ExportJobsSimulator, startSimulatorServer } from 'aep-export-jobs/testing';
+ *
+ * const server = await startSimulatorServer(new ExportJobsSimulator({ clock: 'manual' }));
+ * const client = new ExportJobsClient({
+ *   accessToken: 'token', apiKey: 'key', orgId: 'ORG@AdobeOrg', sandboxName: 'dev',
+ *   baseUrl: server.baseUrl, // http://127.0.0.1:<port>/data/core/ups
+ * });
+ * // ... use the client, then:
+ * await server.close();
+ * ```
+ */
+export async function startSimulatorServer(
+  simulator: ExportJobsSimulator = new ExportJobsSimulator(),
+  options: SimulatorServerOptions = {},
+): Promise<SimulatorServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    serve(simulator, req, res).catch((error: unknown) => {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'text/plain;charset=utf-8' }).end(`Simulator error: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    baseUrl: `${url}${simulator.basePath}`,
+    port,
+    host,
+    simulator,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Kept-alive sockets would otherwise hold close() open until they time out.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(simulator: ExportJobsSimulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('The client closed the connection'));
+  });
+  const method = req.method ?? 'GET';
+  const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+  const headers = new Headers();
+  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
+    headers.append(req.rawHeaders[index] as string, req.rawHeaders[index + 1] as string);
+  }
+  const origin = `http://${req.headers.host ?? 'localhost'}`;
+  const request = new Request(new URL(req.url ?? '/', origin), { method, headers, body, signal: controller.signal });
+
+  const outcome = await simulator.dispatch(request);
+  try {
+    await sleep(outcome.delay, controller.signal);
+  } catch {
+    return; // the client is gone; there is no one to answer
+  }
+  if (outcome.type === 'drop') {
+    req.socket.destroy();
+    return;
+  }
+  const payload = Buffer.from(await outcome.response.arrayBuffer());
+  const responseHeaders: Record<string, string> = {};
+  outcome.response.headers.forEach((value, name) => {
+    responseHeaders[name] = value;
+  });
+  res.writeHead(outcome.response.status, { ...responseHeaders, 'content-length': String(payload.length) });
+  res.end(payload);
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
