@@ -1,3 +1,4 @@
+import type { ExportJob, Metrics } from '../models/export-job.js';
 import { createClock, type ClockOption, type SimulatorClock } from './clock.js';
 import { sleep } from '../http/sleep.js';
 import { FaultList, type FaultOptions, type InjectedFault, type SimulatedFault } from './faults.js';
@@ -88,50 +89,11 @@ export interface ExportJobsSimulatorOptions {
 /** A job status as the simulator reports it. `CANCELLED` is the simulator's choice: Adobe documents none. */
 export type SimulatedJobStatus = 'NEW' | 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
-/** A timing entry of a job's metrics; filled in as the phase starts and ends. */
-export interface SimulatedTiming {
-  startTimeInMs?: number;
-  endTimeInMs?: number;
-  totalTimeInMs?: number;
-}
-
-/** One batch of a `segmentPerBatch: true` job. */
-export interface SimulatedBatch {
-  segmentId: string;
-  segmentNs: string;
-  status: string[];
-  /** `""` for a failed segment's batch. */
-  batchId: string;
-}
-
-/** An export job exactly as the simulator sends it (create, get and list records). */
-export interface SimulatedExportJob {
-  id: number;
-  jobType: 'BATCH';
-  destination:
-    | { datasetId: string; segmentPerBatch: false; batchId?: string }
-    | { datasetId: string; segmentPerBatch: true; batches?: SimulatedBatch[] };
-  fields?: string;
-  schema: { name: string };
-  imsOrgId: string;
-  status: SimulatedJobStatus;
-  filter?: { segments?: StoredSegment[]; [key: string]: unknown };
-  additionalFields?: Record<string, unknown>;
-  mergePolicy: { id: string; version: number };
-  profileInstanceId: string;
-  errors?: Array<{ code: string; msg: string; callStack: string }>;
-  metrics: {
-    totalTime?: SimulatedTiming;
-    profileExportTime?: SimulatedTiming;
-    aCPDatasetWriteTime?: SimulatedTiming;
-    totalExportedProfileCounter?: number;
-    exportedProfileByNamespaceCounter?: Record<string, number>;
-  };
-  computeGatewayJobId: { exportJob?: string; pushJob?: string };
-  creationTime: number;
-  updateTime: number;
-  requestId: string;
-}
+/**
+ * An export job as the simulator sends it (create, get and list records): the SDK's `ExportJob`
+ * type (a type only: the simulator validates with its own rules, not the SDK's schemas).
+ */
+export type SimulatedExportJob = ExportJob;
 
 /** One request the simulator received, for assertions. The bearer token is never kept. */
 export interface RecordedRequest {
@@ -621,7 +583,7 @@ export class ExportJobsSimulator {
 
     const request = job.request;
     const destination: SimulatedExportJob['destination'] = request.segmentPerBatch
-      ? { datasetId: request.datasetId, segmentPerBatch: true }
+      ? { datasetId: request.datasetId, segmentPerBatch: true, batches: [] }
       : { datasetId: request.datasetId, segmentPerBatch: false };
     if (processing) {
       if (destination.segmentPerBatch) {
@@ -658,7 +620,7 @@ export class ExportJobsSimulator {
       schema: { ...request.schema },
       imsOrgId: job.orgId,
       status,
-      ...(request.filter === undefined ? {} : { filter: structuredClone(request.filter) }),
+      ...(request.filter === undefined ? {} : { filter: echoFilter(request.filter) }),
       ...(request.additionalFields === undefined ? {} : { additionalFields: structuredClone(request.additionalFields) }),
       mergePolicy: { ...request.mergePolicy },
       profileInstanceId: job.profileInstanceId,
@@ -696,7 +658,14 @@ function finishTime(job: JobRecord): number {
   return job.createdAt + job.durations.new + job.durations.processing;
 }
 
-function timing(start: number, end: number | undefined): SimulatedTiming {
+/** The request's filter as the service echoes it: a segment status string reads back as an array. */
+function echoFilter(filter: NonNullable<JobRecord['request']['filter']>): NonNullable<SimulatedExportJob['filter']> {
+  const { segments, ...rest } = structuredClone(filter);
+  if (!segments) return rest;
+  return { ...rest, segments: segments.map(({ status, ...segment }) => ({ ...segment, ...(status === undefined ? {} : { status: typeof status === 'string' ? [status] : status }) })) };
+}
+
+function timing(start: number, end: number | undefined): NonNullable<Metrics['totalTime']> {
   return end === undefined ? { startTimeInMs: start } : { startTimeInMs: start, endTimeInMs: end, totalTimeInMs: end - start };
 }
 
