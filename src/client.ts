@@ -5,6 +5,8 @@ import { ResponseValidationError } from './errors/response-validation-error.js';
 import type { Logger } from './http/log.js';
 import { jobIdSegment, nextLinkPath } from './http/path.js';
 import { Transport, type CallSettings, type HttpResult, type TransportConfig } from './http/transport.js';
+import { OAuthTokenProvider, type OAuthCredentials } from './auth/oauth.js';
+import { isTokenProvider, toTokenSource, type AccessTokenSource } from './auth/token-provider.js';
 import { toValidationIssues, validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
 import { ExportJobSchema, type ExportJob } from './models/export-job.js';
 import {
@@ -23,9 +25,6 @@ export const DEFAULT_TIMEOUT = 60_000;
 /** The default number of retries after a first failed attempt. */
 export const DEFAULT_MAX_RETRIES = 2;
 
-/** An access token, or a function that returns one (called before every request, so it can renew). */
-export type AccessTokenSource = string | (() => string | Promise<string>);
-
 /**
  * Settings of an {@link ExportJobsClient}.
  *
@@ -42,10 +41,18 @@ export type AccessTokenSource = string | (() => string | Promise<string>);
  * ```
  */
 export interface ExportJobsClientOptions {
-  /** A bearer token, or a function returning one (or a Promise of one), called for each request. */
-  accessToken: AccessTokenSource;
-  /** The API key: your credential's client id (`x-api-key`). */
-  apiKey: string;
+  /**
+   * A bearer token, a function returning one (or a Promise of one) called for each request, or a
+   * `TokenProvider` (such as `OAuthTokenProvider`). Give this or `credentials`, not both.
+   */
+  accessToken?: AccessTokenSource;
+  /**
+   * OAuth Server-to-Server credentials: the client gets tokens from Adobe IMS, caches them and
+   * renews them before they expire, and after a 401 renews once and replays the request.
+   */
+  credentials?: OAuthCredentials;
+  /** The API key: your credential's client id (`x-api-key`). Defaults to `credentials.clientId`. */
+  apiKey?: string;
   /** The IMS organization id, such as `1BD6382559DF0C130A49422D@AdobeOrg` (`x-gw-ims-org-id`). */
   orgId: string;
   /**
@@ -123,7 +130,7 @@ export class ExportJobsClient {
 
   /** The sandbox requests go to, unless a call overrides it. */
   get sandboxName(): string {
-    return this.#transport.config.sandboxName;
+    return this.#transport.config.platform!.sandboxName;
   }
 
   /**
@@ -267,9 +274,6 @@ function readRequestId(json: unknown): string | undefined {
 
 function resolveConfig(options: ExportJobsClientOptions): TransportConfig {
   if (typeof options !== 'object' || options === null) throw new ConfigurationError('options', 'expected an object');
-  const { accessToken } = options;
-  if (typeof accessToken === 'string') requireText('accessToken', accessToken);
-  else if (typeof accessToken !== 'function') throw new ConfigurationError('accessToken', 'is required: a token string, or a function that returns one');
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
     throw new ConfigurationError('baseUrl', `must be an absolute http(s) URL, got ${JSON.stringify(options.baseUrl)}`);
@@ -280,12 +284,15 @@ function resolveConfig(options: ExportJobsClientOptions): TransportConfig {
   checkMaxRetries('maxRetries', maxRetries);
   if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new ConfigurationError('fetch', 'must be a function');
   if (options.logger !== undefined && typeof options.logger?.debug !== 'function') throw new ConfigurationError('logger', 'must have a debug(message, fields) method');
+  const { token, apiKey } = resolveAuth(options, timeout, maxRetries);
   return {
     baseUrl,
-    token: tokenSource(accessToken),
-    apiKey: requireText('apiKey', options.apiKey),
-    orgId: requireText('orgId', options.orgId),
-    sandboxName: requireText('sandboxName', options.sandboxName),
+    token,
+    platform: {
+      apiKey: requireText('apiKey', apiKey),
+      orgId: requireText('orgId', options.orgId),
+      sandboxName: requireText('sandboxName', options.sandboxName),
+    },
     timeout,
     maxRetries,
     fetch: options.fetch,
@@ -294,13 +301,26 @@ function resolveConfig(options: ExportJobsClientOptions): TransportConfig {
   };
 }
 
-function tokenSource(accessToken: AccessTokenSource): () => Promise<string> {
-  if (typeof accessToken === 'string') return async () => accessToken;
-  return async () => {
-    const token = await accessToken();
-    if (typeof token !== 'string' || token.trim() === '') throw new ConfigurationError('accessToken', 'the token function returned no token');
-    return token;
-  };
+/** One token source from `accessToken` or `credentials`; `apiKey` defaults to the client id. */
+function resolveAuth(options: ExportJobsClientOptions, timeout: number, maxRetries: number) {
+  const { accessToken, credentials } = options;
+  if (accessToken !== undefined && credentials !== undefined) throw new ConfigurationError('credentials', 'give accessToken or credentials, not both');
+  if (credentials !== undefined) {
+    if (typeof credentials !== 'object' || credentials === null) throw new ConfigurationError('credentials', 'expected { clientId, clientSecret, scopes?, imsUrl? }');
+    const provider = new OAuthTokenProvider({
+      ...credentials,
+      timeout,
+      maxRetries,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    return { token: toTokenSource(provider), apiKey: options.apiKey ?? provider.clientId };
+  }
+  if (typeof accessToken === 'string') requireText('accessToken', accessToken);
+  else if (typeof accessToken !== 'function' && !isTokenProvider(accessToken)) {
+    throw new ConfigurationError('accessToken', 'is required: a token string, a function that returns one, or a TokenProvider (or give credentials)');
+  }
+  return { token: toTokenSource(accessToken), apiKey: options.apiKey };
 }
 
 function requireText(option: string, value: unknown): string {

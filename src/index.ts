@@ -8,11 +8,19 @@ export {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT,
-  type AccessTokenSource,
   type ExportJobsClientOptions,
   type RequestOptions,
 } from './client.js';
 export { VERSION } from './version.js';
+export {
+  OAuthTokenProvider,
+  DEFAULT_IMS_URL,
+  DEFAULT_REFRESH_MARGIN,
+  DEFAULT_SCOPES,
+  type OAuthCredentials,
+  type OAuthTokenProviderOptions,
+} from './auth/oauth.js';
+export type { AccessTokenSource, TokenProvider } from './auth/token-provider.js';
 export type { Logger } from './http/log.js';
 
 // Models: each type is inferred from the schema of the same name plus `Schema`.
@@ -63,9 +71,11 @@ export {
 } from './models/list.js';
 export {
   GatewayErrorBodySchema,
+  ImsErrorBodySchema,
   PlatformProblemSchema,
   SegmentationErrorBodySchema,
   type GatewayErrorBody,
+  type ImsErrorBody,
   type PlatformProblem,
   type SegmentationErrorBody,
 } from './models/error-bodies.js';

@@ -1,22 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import ky, { type KyInstance } from 'ky';
+import { AuthenticationError } from '../errors/api-error.js';
 import { VERSION } from '../version.js';
 import { toExportJobsError } from './errors.js';
 import { redactingLogger, type Logger } from './log.js';
 import { withRetries } from './retry.js';
 
-/** The resolved settings one transport sends with. Internal: the client builds it from its options. */
-export interface TransportConfig {
-  baseUrl: string;
-  token: () => Promise<string>;
+/**
+ * Where the bearer token comes from. `invalidate` (optional) drops a token the API refused, so
+ * that the next `getToken` fetches a new one; a source that has it gets one replay after a 401.
+ */
+export interface TokenSource {
+  getToken(): Promise<string>;
+  invalidate?(token: string): void;
+}
+
+/** The AEP headers every platform request carries besides the token. */
+export interface PlatformHeaders {
   apiKey: string;
   orgId: string;
   sandboxName: string;
+}
+
+/** The resolved settings one transport sends with. Internal: clients build it from their options. */
+export interface TransportConfig {
+  baseUrl: string;
+  /** The bearer token source; absent for requests that carry no token (the IMS token request). */
+  token?: TokenSource | undefined;
+  /** The AEP headers; absent outside the platform (IMS). */
+  platform?: PlatformHeaders | undefined;
   timeout: number;
   maxRetries: number;
   fetch?: ((input: Request | URL | string, init?: RequestInit) => Promise<Response>) | undefined;
   logger?: Logger | undefined;
   headers?: Record<string, string> | undefined;
+  /** Secrets besides the token to mask in log lines (a client secret). */
+  secrets?: (() => Iterable<string | undefined>) | undefined;
 }
 
 /** Per-call settings, the public `RequestOptions` resolved. */
@@ -33,8 +52,11 @@ export interface HttpRequest {
   /** Relative to the base URL, may carry a query string (`export/jobs/?limit=2&offset=...`). */
   path: string;
   query?: Record<string, string | number | undefined> | undefined;
+  /** A JSON body. */
   body?: unknown;
-  /** Whether the server may safely see the request twice (GET, DELETE). */
+  /** A form body (`application/x-www-form-urlencoded`), for IMS. */
+  form?: URLSearchParams | undefined;
+  /** Whether the server may safely see the request twice (GET, DELETE, a token request). */
   idempotent: boolean;
 }
 
@@ -52,7 +74,8 @@ export const USER_AGENT = `aep-export-jobs/${VERSION} node/${process.versions.no
 /**
  * The one HTTP core: a ky instance with ky's own retry off (p-retry wraps each whole call, in
  * `withRetries`), the AEP headers, a fresh `x-request-id` per attempt, the per-attempt timeout
- * (which also bounds reading the body), and every failure mapped to an SDK error.
+ * (which also bounds reading the body), and every failure mapped to an SDK error. A 401 with a
+ * token source that can renew is renewed and replayed once: a 401 means nothing was acted on.
  */
 export class Transport {
   readonly config: TransportConfig;
@@ -77,15 +100,23 @@ export class Transport {
         }
       },
     });
-    this.#logger = config.logger && redactingLogger(config.logger, () => [this.#lastToken]);
-  }
-
-  /** A transport with the same connection settings and some overridden. */
-  with(overrides: Partial<TransportConfig>): Transport {
-    return new Transport({ ...this.config, ...overrides });
+    this.#logger = config.logger && redactingLogger(config.logger, () => [this.#lastToken, ...(config.secrets?.() ?? [])]);
   }
 
   async send(request: HttpRequest, settings: CallSettings = {}): Promise<HttpResult> {
+    const used: { token?: string } = {};
+    try {
+      return await this.#sendWithRetries(request, settings, used);
+    } catch (error) {
+      const source = this.config.token;
+      if (!(error instanceof AuthenticationError && error.status === 401 && source?.invalidate && used.token !== undefined)) throw error;
+      source.invalidate(used.token);
+      this.#logger?.debug(`${request.method} /${request.path.replace(/^\/+/, '')} -> 401, renewing the token and replaying once`, { status: 401 });
+      return await this.#sendWithRetries(request, settings, used);
+    }
+  }
+
+  #sendWithRetries(request: HttpRequest, settings: CallSettings, used: { token?: string }): Promise<HttpResult> {
     const timeout = settings.timeout ?? this.config.timeout;
     const requestIds: string[] = [];
     const path = request.path.replace(/^\/+/, '');
@@ -95,11 +126,12 @@ export class Transport {
         const requestId = randomUUID();
         requestIds.push(requestId);
         try {
-          const headers = await this.#headers(request, settings, requestId);
+          const headers = await this.#headers(request, settings, requestId, used);
           const pending = this.#ky(path, {
             method: request.method,
             searchParams: request.query,
             ...(request.body === undefined ? {} : { json: request.body }),
+            ...(request.form === undefined ? {} : { body: request.form }),
             headers,
             timeout,
             signal: settings.signal,
@@ -120,21 +152,24 @@ export class Transport {
     );
   }
 
-  async #headers(request: HttpRequest, settings: CallSettings, requestId: string): Promise<Record<string, string>> {
-    const token = await this.config.token();
-    this.#lastToken = token;
-    return {
-      ...this.config.headers,
-      ...settings.headers,
-      accept: 'application/json',
-      authorization: `Bearer ${token}`,
-      'x-api-key': this.config.apiKey,
-      'x-gw-ims-org-id': this.config.orgId,
-      'x-sandbox-name': settings.sandboxName ?? this.config.sandboxName,
-      'x-request-id': requestId,
-      'user-agent': USER_AGENT,
-      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-    };
+  async #headers(request: HttpRequest, settings: CallSettings, requestId: string, used: { token?: string }): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...this.config.headers, ...settings.headers, accept: 'application/json' };
+    if (this.config.token) {
+      const token = await this.config.token.getToken();
+      this.#lastToken = token;
+      used.token = token;
+      headers.authorization = `Bearer ${token}`;
+    }
+    const platform = this.config.platform;
+    if (platform) {
+      headers['x-api-key'] = platform.apiKey;
+      headers['x-gw-ims-org-id'] = platform.orgId;
+      headers['x-sandbox-name'] = settings.sandboxName ?? platform.sandboxName;
+    }
+    headers['x-request-id'] = requestId;
+    headers['user-agent'] = USER_AGENT;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    return headers;
   }
 
   #logAttempt(method: string, path: string, attempt: number, error: unknown, delay: number | undefined): void {

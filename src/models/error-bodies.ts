@@ -45,6 +45,13 @@ export const PlatformProblemSchema = z.looseObject({
 });
 export type PlatformProblem = z.infer<typeof PlatformProblemSchema>;
 
+/** Adobe IMS's error body (OAuth 2): `{ "error": "invalid_client", "error_description": "..." }`. */
+export const ImsErrorBodySchema = z.looseObject({
+  error: z.string(),
+  error_description: z.string().optional(),
+});
+export type ImsErrorBody = z.infer<typeof ImsErrorBodySchema>;
+
 /** What every error body shape says, read into one form. */
 export interface ErrorDetails {
   code: string | undefined;
@@ -78,6 +85,10 @@ export function readErrorDetails(body: unknown): ErrorDetails {
       summary: join(title, detail),
       retryAfterMs,
     };
+  }
+  const ims = ImsErrorBodySchema.safeParse(body);
+  if (ims.success) {
+    return { code: ims.data.error, requestId: undefined, summary: ims.data.error_description ?? ims.data.error, retryAfterMs };
   }
   const problem = PlatformProblemSchema.safeParse(body);
   if (problem.success) {

@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { ApiError, AuthenticationError } from '../errors/api-error.js';
+import { ConfigurationError } from '../errors/configuration-error.js';
+import { ResponseValidationError } from '../errors/response-validation-error.js';
+import type { Logger } from '../http/log.js';
+import { Transport } from '../http/transport.js';
+import type { TokenProvider } from './token-provider.js';
+
+/** Adobe IMS's token endpoint (OAuth Server-to-Server, token v3). */
+export const DEFAULT_IMS_URL = 'https://ims-na1.adobelogin.com/ims/token/v3';
+/** The scopes AEP integrations typically need. */
+export const DEFAULT_SCOPES = ['openid', 'session', 'AdobeID', 'read_organizations', 'additional_info.projectedProductContext'] as const;
+/** How long before expiry a token is renewed: 5 minutes, or a tenth of a short lifetime. */
+export const DEFAULT_REFRESH_MARGIN = 5 * 60_000;
+
+/**
+ * OAuth Server-to-Server credentials of an Adobe Developer Console project.
+ *
+ * @example
+ * ```ts
+ * const credentials: OAuthCredentials = {
+ *   clientId: process.env.AEP_CLIENT_ID!,
+ *   clientSecret: process.env.AEP_CLIENT_SECRET!,
+ *   scopes: ['openid', 'AdobeID', 'read_organizations', 'additional_info.projectedProductContext'],
+ * };
+ * ```
+ */
+export interface OAuthCredentials {
+  /** The client id (also the `x-api-key`). */
+  clientId: string;
+  /** The client secret. Never logged, never put in an error. */
+  clientSecret: string;
+  /** Scopes, as an array or IMS's comma-separated string. Default {@link DEFAULT_SCOPES}. */
+  scopes?: readonly string[] | string;
+  /** The IMS token endpoint. Default `https://ims-na1.adobelogin.com/ims/token/v3`. */
+  imsUrl?: string;
+}
+
+/** Settings of an {@link OAuthTokenProvider}: the credentials and how to reach IMS. */
+export interface OAuthTokenProviderOptions extends OAuthCredentials {
+  /** Renew this long before expiry, in ms. Default 5 minutes (a tenth of the lifetime if that is shorter). */
+  refreshMargin?: number;
+  /** Per-attempt timeout of the token request, in ms. Default 30 000. */
+  timeout?: number;
+  /** Retries of a token request that met a 5xx, 429 or a connection error. Default 2. */
+  maxRetries?: number;
+  /** A fetch implementation for the token request. */
+  fetch?: (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
+  /** Receives a debug line per token request attempt; the secret and tokens are redacted. */
+  logger?: Logger;
+}
+
+const TokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  /** Seconds. */
+  expires_in: z.coerce.number().positive(),
+});
+
+/**
+ * Gets access tokens from Adobe IMS with OAuth Server-to-Server credentials, caches each until
+ * shortly before it expires, and renews it then. Concurrent callers that find no valid token share
+ * one token request (single flight), so Adobe never sees a burst of token requests. Reusable for any
+ * Adobe API: `await provider.getToken()`.
+ *
+ * IMS failures (bad client, bad scope, a 5xx after retries) throw `AuthenticationError` carrying
+ * IMS's `error` as `code` and its `error_description` in the message. The secret never appears in
+ * an error, a log line, `JSON.stringify` or `util.inspect` of this object.
+ *
+ * @example
+ * ```ts
+ * const provider = new OAuthTokenProvider({ clientId, clientSecret });
+ * const client = new ExportJobsClient({ accessToken: provider, apiKey: clientId, orgId, sandboxName: 'prod' });
+ * // or simply: new ExportJobsClient({ credentials: { clientId, clientSecret }, orgId, sandboxName: 'prod' })
+ * ```
+ */
+export class OAuthTokenProvider implements TokenProvider {
+  /** The client id the tokens are issued to. */
+  readonly clientId: string;
+  readonly #clientSecret: string;
+  readonly #scope: string;
+  readonly #refreshMargin: number;
+  readonly #transport: Transport;
+  readonly #path: string;
+  #cached: { token: string; renewAt: number } | undefined;
+  #inflight: Promise<string> | undefined;
+
+  constructor(options: OAuthTokenProviderOptions) {
+    this.clientId = required('credentials.clientId', options.clientId);
+    this.#clientSecret = required('credentials.clientSecret', options.clientSecret);
+    const scopes = options.scopes ?? DEFAULT_SCOPES;
+    this.#scope = typeof scopes === 'string' ? scopes : scopes.join(',');
+    this.#refreshMargin = options.refreshMargin ?? DEFAULT_REFRESH_MARGIN;
+    const imsUrl = options.imsUrl ?? DEFAULT_IMS_URL;
+    if (!URL.canParse(imsUrl)) throw new ConfigurationError('credentials.imsUrl', `must be an absolute URL, got ${JSON.stringify(imsUrl)}`);
+    const url = new URL(imsUrl);
+    this.#path = url.pathname.replace(/^\/+/, '');
+    this.#transport = new Transport({
+      baseUrl: url.origin,
+      timeout: options.timeout ?? 30_000,
+      maxRetries: options.maxRetries ?? 2,
+      fetch: options.fetch,
+      logger: options.logger,
+      secrets: () => [this.#clientSecret, this.#cached?.token],
+    });
+  }
+
+  /** A valid access token: the cached one, or a new one when it is missing or about to expire. */
+  getToken(): Promise<string> {
+    if (this.#cached && Date.now() < this.#cached.renewAt) return Promise.resolve(this.#cached.token);
+    this.#inflight ??= this.#requestToken().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  /** Drops `token` if it is the cached one, so the next `getToken` asks IMS for a new one. */
+  invalidate(token: string): void {
+    if (this.#cached?.token === token) this.#cached = undefined;
+  }
+
+  async #requestToken(): Promise<string> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.clientId, client_secret: this.#clientSecret, scope: this.#scope });
+    let text: string;
+    let requestId: string;
+    let status: number;
+    try {
+      // Asking IMS twice is harmless: the request is retried like a GET.
+      ({ text, requestId, status } = await this.#transport.send({ method: 'POST', path: this.#path, form, idempotent: true }));
+    } catch (error) {
+      if (error instanceof ApiError) throw asAuthenticationError(error);
+      throw error;
+    }
+    const parsed = TokenResponseSchema.safeParse(safeJson(text));
+    if (!parsed.success) {
+      // The body is not echoed: it could hold a token.
+      throw new ResponseValidationError(`IMS answered ${status} without a usable access_token and expires_in`, { issues: parsed.error.issues, requestId, body: '[withheld]', status });
+    }
+    const lifetime = parsed.data.expires_in * 1000;
+    const margin = Math.min(this.#refreshMargin, lifetime / 10);
+    this.#cached = { token: parsed.data.access_token, renewAt: Date.now() + lifetime - margin };
+    return parsed.data.access_token;
+  }
+
+  /** Only the client id shows when the provider is inspected or serialised. */
+  toJSON(): { clientId: string } {
+    return { clientId: this.clientId };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `OAuthTokenProvider { clientId: ${JSON.stringify(this.clientId)} }`;
+  }
+}
+
+function asAuthenticationError(error: ApiError): AuthenticationError {
+  return new AuthenticationError({
+    status: error.status,
+    message: `IMS token request failed: ${error.message}`,
+    code: error.code,
+    requestId: error.requestId,
+    requestIds: error.requestIds,
+    body: error.body,
+    headers: error.headers,
+    retryAfter: error.retryAfter,
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function required(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigurationError(option, value === undefined ? 'is required' : 'must be a non-empty string');
+  return value;
+}

@@ -1,0 +1,220 @@
+import { inspect } from 'node:util';
+import { http, HttpResponse } from 'msw';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AuthenticationError, ConfigurationError, ExportJobsClient, OAuthTokenProvider, ResponseValidationError } from '../src/index.js';
+import { BASE_URL, JOBS_URL, jobBody, server, useMsw, validRequest } from './helpers/msw.js';
+
+useMsw();
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const IMS_URL = 'https://ims.test/ims/token/v3';
+const SECRET = 'p8e-SUPER-secret-client-secret-value';
+const credentials = { clientId: 'my-client-id', clientSecret: SECRET, imsUrl: IMS_URL };
+
+interface Ims {
+  requests: URLSearchParams[];
+  contentTypes: Array<string | null>;
+}
+
+/** A fake IMS issuing token-1, token-2... valid for `lifetime` seconds; `fail` answers instead while it returns a response. */
+function fakeIms(lifetime = 86_399, fail?: (attempt: number) => Response | undefined): Ims {
+  const ims: Ims = { requests: [], contentTypes: [] };
+  server.use(
+    http.post(IMS_URL, async ({ request }) => {
+      ims.contentTypes.push(request.headers.get('content-type'));
+      ims.requests.push(new URLSearchParams(await request.text()));
+      const failure = fail?.(ims.requests.length);
+      if (failure) return failure;
+      return HttpResponse.json({ access_token: `token-${ims.requests.length}`, token_type: 'bearer', expires_in: lifetime });
+    }),
+  );
+  return ims;
+}
+
+/** The export jobs API accepting only the tokens `valid` allows; records the tokens it saw. */
+function fakeApi(valid: (token: string) => boolean = () => true): { tokens: string[]; apiKeys: Array<string | null> } {
+  const seen = { tokens: [] as string[], apiKeys: [] as Array<string | null> };
+  const handler = ({ request }: { request: Request }) => {
+    const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    seen.tokens.push(token);
+    seen.apiKeys.push(request.headers.get('x-api-key'));
+    if (!valid(token)) return HttpResponse.json({ error_code: '401013', message: 'Oauth token is not valid' }, { status: 401 });
+    return HttpResponse.json(jobBody());
+  };
+  server.use(http.get(`${JOBS_URL}/:id`, handler), http.post(JOBS_URL, handler));
+  return seen;
+}
+
+const client = (extra: Record<string, unknown> = {}) =>
+  new ExportJobsClient({ credentials, orgId: 'ORG@AdobeOrg', sandboxName: 'dev', baseUrl: BASE_URL, ...extra });
+
+describe('OAuth Server-to-Server credentials', () => {
+  it('posts the client credentials form to IMS and sends the token it gets', async () => {
+    const ims = fakeIms();
+    const api = fakeApi();
+    await client().getExportJob(1);
+    expect(ims.contentTypes[0]).toMatch(/^application\/x-www-form-urlencoded/);
+    expect(Object.fromEntries(ims.requests[0]!)).toEqual({
+      grant_type: 'client_credentials',
+      client_id: 'my-client-id',
+      client_secret: SECRET,
+      scope: 'openid,session,AdobeID,read_organizations,additional_info.projectedProductContext',
+    });
+    expect(api.tokens).toEqual(['token-1']);
+  });
+
+  it('uses the client id as the API key unless one is given', async () => {
+    fakeIms();
+    const api = fakeApi();
+    await client().getExportJob(1);
+    await client({ apiKey: 'other-key' }).getExportJob(1);
+    expect(api.apiKeys).toEqual(['my-client-id', 'other-key']);
+  });
+
+  it('sends custom scopes comma-separated', async () => {
+    const ims = fakeIms();
+    fakeApi();
+    await client({ credentials: { ...credentials, scopes: ['openid', 'AdobeID'] } }).getExportJob(1);
+    expect(ims.requests[0]!.get('scope')).toBe('openid,AdobeID');
+  });
+
+  it('makes one token request for 50 concurrent calls', async () => {
+    const ims = fakeIms();
+    const api = fakeApi();
+    const shared = client();
+    await Promise.all(Array.from({ length: 50 }, (_, index) => shared.getExportJob(index + 1)));
+    expect(ims.requests).toHaveLength(1);
+    expect(new Set(api.tokens)).toEqual(new Set(['token-1']));
+  });
+
+  it('reuses the token until shortly before it expires, then renews it', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2026-11-22T00:00:00Z') });
+    const ims = fakeIms(3_600);
+    const api = fakeApi();
+    const shared = client();
+    await shared.getExportJob(1);
+    vi.setSystemTime(Date.parse('2026-11-22T00:54:59Z'));
+    await shared.getExportJob(1);
+    expect(ims.requests).toHaveLength(1);
+    vi.setSystemTime(Date.parse('2026-11-22T00:55:00Z'));
+    await shared.getExportJob(1);
+    expect(ims.requests).toHaveLength(2);
+    expect(api.tokens).toEqual(['token-1', 'token-1', 'token-2']);
+  });
+
+  it('renews a short-lived token a tenth of its lifetime before expiry', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 0 });
+    const ims = fakeIms(60);
+    const provider = new OAuthTokenProvider(credentials);
+    expect(await provider.getToken()).toBe('token-1');
+    vi.setSystemTime(53_999);
+    expect(await provider.getToken()).toBe('token-1');
+    vi.setSystemTime(54_000);
+    expect(await provider.getToken()).toBe('token-2');
+    expect(ims.requests).toHaveLength(2);
+  });
+
+  it('renews the token and replays the request once after a 401', async () => {
+    const ims = fakeIms();
+    const api = fakeApi((token) => token !== 'token-1');
+    await expect(client().getExportJob(1)).resolves.toMatchObject({ id: 100 });
+    expect(api.tokens).toEqual(['token-1', 'token-2']);
+    expect(ims.requests).toHaveLength(2);
+  });
+
+  it('replays a create after a 401 too, since the API did not act on it', async () => {
+    fakeIms();
+    const api = fakeApi((token) => token !== 'token-1');
+    await expect(client().createExportJob(validRequest)).resolves.toMatchObject({ id: 100 });
+    expect(api.tokens).toEqual(['token-1', 'token-2']);
+  });
+
+  it('gives AuthenticationError when the renewed token is refused as well', async () => {
+    const ims = fakeIms();
+    const api = fakeApi(() => false);
+    const error = await client().getExportJob(1).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status: 401, code: '401013' });
+    expect(api.tokens).toEqual(['token-1', 'token-2']);
+    expect(ims.requests).toHaveLength(2);
+  });
+
+  it('does not replay a 401 for a static token, which cannot be renewed', async () => {
+    const api = fakeApi(() => false);
+    await expect(new ExportJobsClient({ accessToken: 'static', apiKey: 'k', orgId: 'o', sandboxName: 's', baseUrl: BASE_URL }).getExportJob(1)).rejects.toBeInstanceOf(AuthenticationError);
+    expect(api.tokens).toEqual(['static']);
+  });
+
+  it.each([
+    [400, { error: 'invalid_scope', error_description: 'Invalid scope: unknown_scope' }, 'invalid_scope', 'Invalid scope: unknown_scope'],
+    [401, { error: 'invalid_client', error_description: 'invalid client_id parameter' }, 'invalid_client', 'invalid client_id parameter'],
+  ])('maps an IMS %i to AuthenticationError with its error and description', async (status, body, code, description) => {
+    const ims = fakeIms(86_399, () => HttpResponse.json(body, { status }));
+    const error = await new OAuthTokenProvider(credentials).getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status, code });
+    expect((error as Error).message).toContain(description);
+    expect((error as Error).message).toMatch(/^IMS token request failed/);
+    expect(ims.requests).toHaveLength(1);
+  });
+
+  it('retries IMS 5xx and dropped connections like a GET, then succeeds', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const ims = fakeIms(86_399, (attempt) => (attempt === 1 ? HttpResponse.json({}, { status: 503 }) : attempt === 2 ? HttpResponse.error() : undefined));
+    await expect(new OAuthTokenProvider(credentials).getToken()).resolves.toBe('token-3');
+    expect(ims.requests).toHaveLength(3);
+  });
+
+  it('gives AuthenticationError for an IMS 5xx that persists', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const ims = fakeIms(86_399, () => HttpResponse.json({ error: 'server_error', error_description: 'try later' }, { status: 500 }));
+    await expect(new OAuthTokenProvider(credentials).getToken()).rejects.toMatchObject({ name: 'AuthenticationError', status: 500, code: 'server_error' });
+    expect(ims.requests).toHaveLength(3);
+  });
+
+  it('refuses an IMS answer without a token, without echoing the body', async () => {
+    fakeIms(86_399, () => HttpResponse.json({ token_type: 'bearer' }));
+    const error = await new OAuthTokenProvider(credentials).getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect((error as ResponseValidationError).body).toBe('[withheld]');
+  });
+
+  it('refuses both accessToken and credentials, and credentials without a secret', () => {
+    expect(() => client({ accessToken: 'x' })).toThrow(ConfigurationError);
+    expect(() => client({ credentials: { clientId: 'id', clientSecret: '' } })).toThrow(/credentials\.clientSecret/);
+  });
+
+  it('never shows the client secret or a token in errors, logs, JSON or inspection', async () => {
+    fakeIms(86_399, () => HttpResponse.json({ error: 'invalid_client', error_description: 'invalid client_secret parameter' }, { status: 401 }));
+    const lines: string[] = [];
+    const logger = { debug: (message: string, fields?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(fields)}`) };
+    const failing = client({ logger });
+    const error = await failing.getExportJob(1).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthenticationError);
+
+    fakeIms();
+    fakeApi((token) => token !== 'token-1');
+    const working = client({ logger });
+    await working.getExportJob(1);
+    const provider = new OAuthTokenProvider(credentials);
+    await provider.getToken();
+
+    const views = [
+      String(error),
+      (error as Error).stack ?? '',
+      JSON.stringify(error),
+      inspect(error, { depth: 20, showHidden: true }),
+      inspect(failing, { depth: 20, showHidden: true }),
+      JSON.stringify(provider),
+      inspect(provider, { depth: 20, showHidden: true }),
+      ...lines,
+    ];
+    for (const view of views) {
+      expect(view).not.toContain(SECRET);
+      expect(view).not.toMatch(/token-\d/);
+    }
+    expect(lines.length).toBeGreaterThan(3);
+  });
+});
