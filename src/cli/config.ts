@@ -4,6 +4,10 @@ import { UsageError } from './usage-error.js';
 /** Connection flags shared by every API command. */
 export interface ConnectionFlags {
   accessToken?: string;
+  clientId?: string;
+  clientSecret?: string;
+  scopes?: string;
+  imsUrl?: string;
   apiKey?: string;
   orgId?: string;
   sandbox?: string;
@@ -12,33 +16,51 @@ export interface ConnectionFlags {
   verbose?: boolean;
 }
 
-const SETTINGS = [
-  ['accessToken', '--access-token', 'AEP_ACCESS_TOKEN'],
-  ['apiKey', '--api-key', 'AEP_API_KEY'],
-  ['orgId', '--org-id', 'AEP_ORG_ID'],
-  ['sandbox', '--sandbox', 'AEP_SANDBOX_NAME'],
-] as const;
+type Env = Record<string, string | undefined>;
+
+/** A flag's value, else its environment variable's; blank counts as unset. */
+function setting(flag: string | undefined, env: Env, variable: string): string | undefined {
+  const value = flag ?? env[variable];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
 
 /**
- * Builds a client from flags, falling back to the environment. Every missing setting is named,
- * with both ways to give it.
+ * Builds a client from flags, falling back to the environment. Authentication is either a token
+ * (`--access-token`, AEP_ACCESS_TOKEN) or OAuth Server-to-Server credentials (`--client-id` and
+ * `--client-secret`, AEP_CLIENT_ID and AEP_CLIENT_SECRET, with AEP_SCOPES), in which case the API
+ * key defaults to the client id. Every missing setting is named, with both ways to give it.
  */
-export function clientFromSettings(flags: ConnectionFlags, env: Record<string, string | undefined>, logger?: Logger): ExportJobsClient {
-  const values: Partial<Record<(typeof SETTINGS)[number][0], string>> = {};
+export function clientFromSettings(flags: ConnectionFlags, env: Env, logger?: Logger): ExportJobsClient {
+  const accessToken = setting(flags.accessToken, env, 'AEP_ACCESS_TOKEN');
+  const clientId = setting(flags.clientId, env, 'AEP_CLIENT_ID');
+  const clientSecret = setting(flags.clientSecret, env, 'AEP_CLIENT_SECRET');
+  const apiKey = setting(flags.apiKey, env, 'AEP_API_KEY');
+  const orgId = setting(flags.orgId, env, 'AEP_ORG_ID');
+  const sandboxName = setting(flags.sandbox, env, 'AEP_SANDBOX_NAME');
+  const oauth = accessToken === undefined && (clientId !== undefined || clientSecret !== undefined);
   const missing: string[] = [];
-  for (const [key, flag, variable] of SETTINGS) {
-    const value = flags[key] ?? env[variable];
-    if (value === undefined || value.trim() === '') missing.push(`${flag} or ${variable}`);
-    else values[key] = value;
+  if (oauth) {
+    if (!clientId) missing.push('--client-id or AEP_CLIENT_ID');
+    if (!clientSecret) missing.push('--client-secret or AEP_CLIENT_SECRET');
+  } else {
+    if (!accessToken) missing.push('--access-token or AEP_ACCESS_TOKEN (or --client-id and --client-secret)');
+    if (!apiKey) missing.push('--api-key or AEP_API_KEY');
   }
+  if (!orgId) missing.push('--org-id or AEP_ORG_ID');
+  if (!sandboxName) missing.push('--sandbox or AEP_SANDBOX_NAME');
   if (missing.length > 0) throw new UsageError(`Missing setting${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+
+  const scopes = setting(flags.scopes, env, 'AEP_SCOPES');
+  const imsUrl = setting(flags.imsUrl, env, 'AEP_IMS_URL');
   const options: ExportJobsClientOptions = {
-    accessToken: values.accessToken!,
-    apiKey: values.apiKey!,
-    orgId: values.orgId!,
-    sandboxName: values.sandbox!,
+    ...(oauth
+      ? { credentials: { clientId: clientId!, clientSecret: clientSecret!, ...(scopes ? { scopes } : {}), ...(imsUrl ? { imsUrl } : {}) } }
+      : { accessToken: accessToken! }),
+    ...(apiKey ? { apiKey } : {}),
+    orgId: orgId!,
+    sandboxName: sandboxName!,
   };
-  const baseUrl = flags.baseUrl ?? env.AEP_BASE_URL;
+  const baseUrl = setting(flags.baseUrl, env, 'AEP_BASE_URL');
   if (baseUrl) options.baseUrl = baseUrl;
   if (flags.requestTimeout !== undefined) options.timeout = parseDuration(flags.requestTimeout, '--request-timeout');
   if (logger) options.logger = logger;
