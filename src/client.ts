@@ -1,12 +1,14 @@
-import type { z } from 'zod';
 import { ConfigurationError } from './errors/configuration-error.js';
 import { RequestValidationError } from './errors/request-validation-error.js';
-import { ResponseValidationError } from './errors/response-validation-error.js';
 import type { Logger } from './http/log.js';
 import { jobIdSegment, nextLinkPath } from './http/path.js';
-import { Transport, type CallSettings, type HttpResult, type TransportConfig } from './http/transport.js';
+import { listBatchFiles, type BatchFile } from './batch-files.js';
+import { createProfileExportDataset, type CreateProfileExportDatasetRequest } from './datasets.js';
+import { downloadBatchFiles, type DownloadedFile, type DownloadOptions } from './download.js';
+import { parseBody } from './http/parse.js';
+import { Transport, type CallSettings, type TransportConfig } from './http/transport.js';
 import { OAuthTokenProvider, type OAuthCredentials } from './auth/oauth.js';
-import { isTokenProvider, toTokenSource, type AccessTokenSource } from './auth/token-provider.js';
+import { isTokenProvider, toTokenSource, type AccessTokenSource, type TokenProvider } from './auth/token-provider.js';
 import { toValidationIssues, validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
 import { ExportJobSchema, type ExportJob } from './models/export-job.js';
 import {
@@ -62,6 +64,10 @@ export interface ExportJobsClientOptions {
   sandboxName: string;
   /** The API's base URL. Default `https://platform.adobe.io/data/core/ups`. */
   baseUrl?: string;
+  /** The Catalog API's base URL (datasets). Default: `baseUrl`'s origin + `/data/foundation/catalog`. */
+  catalogUrl?: string;
+  /** The Data Access API's base URL (exported files). Default: `baseUrl`'s origin + `/data/foundation/export`. */
+  dataAccessUrl?: string;
   /** Per-attempt timeout in ms, covering the response headers and body. Default 60 000. */
   timeout?: number;
   /** Retries after a failed attempt, for failures that are safe to retry. Default 2; 0 disables. */
@@ -117,15 +123,27 @@ export interface RequestOptions {
 export class ExportJobsClient {
   readonly #options: Readonly<ExportJobsClientOptions>;
   readonly #transport: Transport;
+  readonly #catalog: Transport;
+  readonly #dataAccess: Transport;
 
   constructor(options: ExportJobsClientOptions) {
     this.#options = Object.freeze({ ...options });
-    this.#transport = new Transport(resolveConfig(options));
+    const config = resolveConfig(options);
+    this.#transport = new Transport(config);
+    // The same token source, headers, retries and logger: one HTTP core for every AEP API used.
+    const origin = new URL(config.baseUrl).origin;
+    this.#catalog = new Transport({ ...config, baseUrl: serviceUrl('catalogUrl', options.catalogUrl, `${origin}/data/foundation/catalog`) });
+    this.#dataAccess = new Transport({ ...config, baseUrl: serviceUrl('dataAccessUrl', options.dataAccessUrl, `${origin}/data/foundation/export`) });
   }
 
   /** The base URL requests go to (without a trailing slash). */
   get baseUrl(): string {
     return this.#transport.config.baseUrl;
+  }
+
+  /** The per-attempt timeout of requests, in ms, unless a call overrides it. */
+  get timeout(): number {
+    return this.#transport.config.timeout;
   }
 
   /** The sandbox requests go to, unless a call overrides it. */
@@ -135,7 +153,8 @@ export class ExportJobsClient {
 
   /**
    * A client with the same settings but some overridden: another sandbox, timeout, logger...
-   * The original client is unchanged.
+   * The original client is unchanged. Unless `accessToken` or `credentials` is overridden, the
+   * new client shares this one's token source, so OAuth tokens are cached and renewed once for both.
    *
    * @example
    * ```ts
@@ -143,7 +162,15 @@ export class ExportJobsClient {
    * ```
    */
   withOptions(overrides: Partial<ExportJobsClientOptions>): ExportJobsClient {
-    return new ExportJobsClient({ ...this.#options, ...overrides });
+    const merged: ExportJobsClientOptions = { ...this.#options, ...overrides };
+    if (overrides.accessToken !== undefined) delete merged.credentials;
+    else if (overrides.credentials !== undefined) delete merged.accessToken;
+    else {
+      delete merged.credentials;
+      merged.accessToken = this.#transport.config.token as TokenProvider;
+      merged.apiKey = overrides.apiKey ?? this.#transport.config.platform!.apiKey;
+    }
+    return new ExportJobsClient(merged);
   }
 
   /**
@@ -234,6 +261,57 @@ export class ExportJobsClient {
     if (result.text.trim() === '') return { status: true };
     return parseBody(result, CancelExportJobResultSchema);
   }
+
+  /**
+   * Creates the dataset an export job writes to: Catalog `POST /dataSets` on the profile union
+   * schema (persisted, parquet). Resolves with the dataset id. Like `createExportJob`, it is not
+   * retried after a 5xx or a timeout, so a dataset is never created twice.
+   *
+   * @example
+   * ```ts
+   * const datasetId = await client.createProfileExportDataset({ name: 'Audience export' });
+   * const job = await client.createExportJob({ destination: { datasetId }, schema: { name: '_xdm.context.profile' } });
+   * ```
+   */
+  async createProfileExportDataset(request: CreateProfileExportDatasetRequest, options?: RequestOptions): Promise<string> {
+    return createProfileExportDataset(this.#catalog, request, settings(options));
+  }
+
+  /**
+   * Lists every file of an exported batch through Data Access, page by page, resolving
+   * directories into their files, each with its name and size.
+   *
+   * @example
+   * ```ts
+   * const job = await client.getExportJob(42);
+   * if (!job.destination.segmentPerBatch && job.destination.batchId) {
+   *   for (const file of await client.listBatchFiles(job.destination.batchId)) console.log(file.name, file.length);
+   * }
+   * ```
+   */
+  async listBatchFiles(batchId: string, options?: RequestOptions): Promise<BatchFile[]> {
+    return listBatchFiles(this.#dataAccess, batchId, settings(options));
+  }
+
+  /**
+   * Downloads every file of an exported batch into `dir`, streaming to disk with bounded
+   * concurrency, resuming broken downloads with `Range`, checking sizes, and reporting progress.
+   * Server file names never escape `dir`.
+   *
+   * @example
+   * ```ts
+   * const files = await client.downloadBatchFiles(batchId, { dir: './export', onProgress: (p) => console.log(p.bytes) });
+   * ```
+   */
+  async downloadBatchFiles(batchId: string, download: DownloadOptions, options?: RequestOptions): Promise<DownloadedFile[]> {
+    return downloadBatchFiles(this.#dataAccess, batchId, download, settings(options));
+  }
+}
+
+function serviceUrl(option: string, value: string | undefined, fallback: string): string {
+  const url = (value ?? fallback).replace(/\/+$/, '');
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new ConfigurationError(option, `must be an absolute http(s) URL, got ${JSON.stringify(value)}`);
+  return url;
 }
 
 function settings(options: RequestOptions | undefined): CallSettings {
@@ -242,34 +320,6 @@ function settings(options: RequestOptions | undefined): CallSettings {
   if (options.maxRetries !== undefined) checkMaxRetries('maxRetries', options.maxRetries);
   if (options.sandboxName !== undefined) requireText('sandboxName', options.sandboxName);
   return options;
-}
-
-/** Parses a 2xx body with a schema; anything else is a `ResponseValidationError` with the raw body. */
-function parseBody<S extends z.ZodType>(result: HttpResult, schema: S): z.output<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(result.text);
-  } catch {
-    throw new ResponseValidationError(`Expected a JSON body with status ${result.status}, got ${result.text ? 'invalid JSON' : 'an empty body'} (request id ${result.requestId})`, {
-      requestId: result.requestId,
-      body: result.text,
-      status: result.status,
-    });
-  }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const requestId = readRequestId(json) ?? result.requestId;
-  const problems = toValidationIssues(parsed.error.issues).map((issue) => `${issue.path || '(root)'}: ${issue.message}`);
-  throw new ResponseValidationError(`Unexpected response body (request id ${requestId}): ${problems.join('; ')}`, {
-    issues: parsed.error.issues,
-    requestId,
-    body: result.text,
-    status: result.status,
-  });
-}
-
-function readRequestId(json: unknown): string | undefined {
-  return typeof json === 'object' && json !== null && 'requestId' in json && typeof json.requestId === 'string' ? json.requestId : undefined;
 }
 
 function resolveConfig(options: ExportJobsClientOptions): TransportConfig {

@@ -65,9 +65,12 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
     this.#options = options;
   }
 
-  /** Each page in turn, with its records and the cursor that produced it. */
+  /**
+   * Each page in turn, with its records and the cursor that produced it. Stops after `maxPages`
+   * pages, or after the page that reaches `maxItems` records.
+   */
   async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
-    const { maxPages, cursor: start, maxItems: _maxItems, ...requestOptions } = this.#options;
+    const { maxPages, maxItems, cursor: start, ...requestOptions } = this.#options;
     const followed = new Set<string>();
     let link = start;
     if (link !== undefined) followed.add(cursorKey(link));
@@ -91,7 +94,7 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
       items += list.records.length;
       yield { ...list, cursor: link, number: pages };
       const next = list.link.next;
-      if (!next || list.records.length === 0) return;
+      if (!next || list.records.length === 0 || (maxItems !== undefined && items >= maxItems)) return;
       const key = cursorKey(next);
       if (followed.has(key)) {
         throw new PaginationError(`link.next repeats a cursor already followed (${next}); stopping instead of looping`, { cursor: next, pages, items });
@@ -106,9 +109,10 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
     let count = 0;
     for await (const page of this.pages()) {
       for (const job of page.records) {
-        if (maxItems !== undefined && count >= maxItems) return;
         count++;
         yield job;
+        // Checked after yielding, so reaching maxItems on a page boundary fetches no further page.
+        if (maxItems !== undefined && count >= maxItems) return;
       }
     }
   }

@@ -3,7 +3,7 @@ import { ApiError } from './errors/api-error.js';
 import { ConnectionError } from './errors/connection-error.js';
 import { ExportJobsError } from './errors/export-jobs-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
-import { ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
+import { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
 import { MAX_RETRY_AFTER, RETRYABLE_STATUSES } from './http/retry.js';
 import { sleep } from './http/sleep.js';
 import type { CreateExportJobRequest } from './models/create-request.js';
@@ -17,6 +17,8 @@ export const DEFAULT_MAX_DELAY = 30_000;
 export const DEFAULT_WAIT_TIMEOUT = 30 * 60_000;
 /** How far below the exponential step a wait may be jittered (10 %): desynchronises waiters, keeps polls few. */
 const JITTER = 0.1;
+/** Statuses that mean the job was cancelled: undocumented by Adobe, so both spellings. */
+const CANCELLED_STATUSES: ReadonlySet<string> = new Set(['CANCELLED', 'CANCELED']);
 /** How long the best-effort cancel of `cancelOnAbort` may take, in ms. */
 const CANCEL_TIMEOUT = 10_000;
 
@@ -47,6 +49,7 @@ export interface WaitOptions {
   /**
    * Cancel the job (best effort) when the caller aborts or the deadline passes. The outcome is
    * given to `onCancel` and set on `WaitTimeoutError.cancel`; it never replaces the original error.
+   * The rejection then waits for the cancel request (at most 10 s) before it comes.
    */
   cancelOnAbort?: boolean;
   /** Called after each successful poll with the job and the poll number (1-based). */
@@ -65,10 +68,13 @@ export interface WaitOptions {
  * It polls at once, then waits a jittered, growing delay (from `minDelay` doubling up to
  * `maxDelay`); the last poll is timed for the deadline rather than sleeping past it. `FAILED`
  * throws `ExportJobFailedError` (or resolves, with `resolveOnFailure`); the deadline throws
- * `WaitTimeoutError` with the last job seen. Transient errors (429, 5xx, timeouts, dropped
- * connections) are retried within the deadline, honouring `Retry-After`; 401, 403 and 404 end the
- * wait. An unknown status keeps polling. Aborting rejects at once with the abort reason and leaves
- * no timer behind.
+ * `WaitTimeoutError` with the last job seen; a cancelled job throws `ExportJobCancelledError`.
+ * Each poll's request timeout is cut to what is left before the deadline, so the wait never
+ * overruns it. Transient errors (429, 5xx, timeouts, dropped connections) are retried within the
+ * deadline, honouring `Retry-After`; 401, 403 and 404 end the wait. An unknown status keeps
+ * polling. Aborting rejects at once with the abort reason (after the cancel, with
+ * `cancelOnAbort`) and leaves no timer behind. Abort reasons are the caller's own values, so they
+ * carry no `jobId`: with `createAndWait`, use `onCreated` to keep the id.
  *
  * @example
  * ```ts
@@ -93,7 +99,8 @@ export async function waitForCompletion(client: ExportJobsClient, id: number | s
       polls++;
       let wait: number;
       try {
-        const job = await client.getExportJob(id, { ...options.requestOptions, signal, maxRetries: 0 });
+        const pollTimeout = Math.max(1, Math.min(options.requestOptions?.timeout ?? client.timeout, deadline - Date.now()));
+        const job = await client.getExportJob(id, { ...options.requestOptions, timeout: pollTimeout, signal, maxRetries: 0 });
         options.onPoll?.(job, polls);
         if (job.status !== last?.status) options.onStatusChange?.(last, job);
         last = job;
@@ -102,6 +109,7 @@ export async function waitForCompletion(client: ExportJobsClient, id: number | s
           if (options.resolveOnFailure) return job;
           throw new ExportJobFailedError(job);
         }
+        if (CANCELLED_STATUSES.has(job.status)) throw new ExportJobCancelledError(job);
         wait = pollDelay(++step, minDelay, maxDelay);
       } catch (error) {
         if (signal?.aborted || !isTransient(error)) throw error;

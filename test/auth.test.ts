@@ -141,6 +141,29 @@ describe('OAuth Server-to-Server credentials', () => {
     expect(ims.requests).toHaveLength(2);
   });
 
+  it('shares one token cache between a client and its withOptions copies', async () => {
+    const ims = fakeIms();
+    fakeApi();
+    const original = client();
+    await original.getExportJob(1);
+    await original.withOptions({ sandboxName: 'prod', timeout: 5_000 }).getExportJob(1);
+    expect(ims.requests).toHaveLength(1);
+  });
+
+  it('lets withOptions switch from credentials to a static token', async () => {
+    fakeIms();
+    const api = fakeApi();
+    await client().withOptions({ accessToken: 'static-token', apiKey: 'k' }).getExportJob(1);
+    expect(api.tokens).toEqual(['static-token']);
+  });
+
+  it('lists the request ids of the attempts before and after a 401 replay', async () => {
+    fakeIms();
+    fakeApi(() => false);
+    const error = (await client().getExportJob(1).catch((caught: unknown) => caught)) as AuthenticationError;
+    expect(error.requestIds).toHaveLength(2);
+  });
+
   it('does not replay a 401 for a static token, which cannot be renewed', async () => {
     const api = fakeApi(() => false);
     await expect(new ExportJobsClient({ accessToken: 'static', apiKey: 'k', orgId: 'o', sandboxName: 's', baseUrl: BASE_URL }).getExportJob(1)).rejects.toBeInstanceOf(AuthenticationError);

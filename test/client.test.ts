@@ -89,6 +89,15 @@ describe('request headers', () => {
     expect(headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
   });
 
+  it('replaces a caller header that differs only in case instead of sending both', async () => {
+    const seen = respond('get', `${JOBS_URL}/100`, json(jobBody()));
+    await makeClient({ defaultHeaders: { Authorization: 'Bearer nope', 'X-Sandbox-Name': 'prod' } }).getExportJob(100, { headers: { 'X-API-KEY': 'other' } });
+    const headers = seen[0]!.headers;
+    expect(headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(headers.get('x-sandbox-name')).toBe('dev');
+    expect(headers.get('x-api-key')).toBe('my-client-id');
+  });
+
   it('withOptions returns a client with overrides and leaves the original as it was', async () => {
     const seen = respond('get', `${JOBS_URL}/100`, json(jobBody()));
     const client = makeClient();

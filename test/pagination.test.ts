@@ -96,6 +96,15 @@ describe('paginateExportJobs', () => {
     expect(await paginateExportJobs(makeClient(), { limit: 3 }, { maxPages: 2 }).toArray({ maxItems: 100 })).toHaveLength(6);
   });
 
+  it('fetches no further page when maxItems falls on a page boundary', async () => {
+    const listing = serveJobs(9);
+    expect(ids(await paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 3 }).toArray({ maxItems: 100 }))).toEqual([9, 8, 7]);
+    expect(listing.requests).toHaveLength(1);
+    const pages = [];
+    for await (const page of paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 4 }).pages()) pages.push(page.number);
+    expect(pages).toEqual([1, 2]);
+  });
+
   it('requires maxItems of toArray, and stops there', async () => {
     serveJobs(10);
     const paginator = paginateExportJobs(makeClient(), { limit: 3 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   ConnectionError,
+  ExportJobCancelledError,
   ExportJobFailedError,
   ExportJobSchema,
   NotFoundError,
@@ -137,6 +138,24 @@ describe('waitForCompletion', () => {
     expect(value?.status).toBe('SUCCEEDED');
     expect(polls.at(-1)).toBe(timeout);
     expect(polls.slice(-2)[0]).toBeLessThan(timeout - 1);
+  });
+
+  it.each(['CANCELLED', 'CANCELED'])('ends with ExportJobCancelledError when the job reads %s', async (status) => {
+    const { client, polls } = fakeClient((now) => (now < 5_000 ? job('PROCESSING') : job(status)));
+    const { error } = await settle(waitForCompletion(client, 42));
+    expect(error).toBeInstanceOf(ExportJobCancelledError);
+    expect(error).toMatchObject({ jobId: 42, job: { status } });
+    expect(polls.length).toBeLessThan(5);
+  });
+
+  it('cuts each poll request timeout to what is left before the deadline', async () => {
+    const { client, double } = fakeClient(() => job('PROCESSING'));
+    Object.defineProperty(client, 'timeout', { value: 60_000 });
+    await settle(waitForCompletion(client, 42, { timeout: 10_000 }));
+    const timeouts = double.getExportJob.mock.calls.map((call) => (call as unknown as [number, { timeout: number }])[1].timeout);
+    expect(timeouts[0]).toBe(10_000);
+    expect(timeouts.at(-1)).toBeLessThanOrEqual(1);
+    for (const timeout of timeouts) expect(timeout).toBeLessThanOrEqual(10_000);
   });
 
   it('keeps polling through an unknown status', async () => {

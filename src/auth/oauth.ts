@@ -34,12 +34,14 @@ export interface OAuthCredentials {
   scopes?: readonly string[] | string;
   /** The IMS token endpoint. Default `https://ims-na1.adobelogin.com/ims/token/v3`. */
   imsUrl?: string;
+  /** Renew this long before expiry, in ms. Default 5 minutes (a tenth of the lifetime if that is shorter). */
+  refreshMargin?: number;
 }
 
 /** Settings of an {@link OAuthTokenProvider}: the credentials and how to reach IMS. */
 export interface OAuthTokenProviderOptions extends OAuthCredentials {
-  /** Renew this long before expiry, in ms. Default 5 minutes (a tenth of the lifetime if that is shorter). */
-  refreshMargin?: number;
+  /** The clock expiry is judged by, in epoch ms. Default `Date.now`; a simulator's `now` in tests. */
+  now?: () => number;
   /** Per-attempt timeout of the token request, in ms. Default 30 000. */
   timeout?: number;
   /** Retries of a token request that met a 5xx, 429 or a connection error. Default 2. */
@@ -82,6 +84,7 @@ export class OAuthTokenProvider implements TokenProvider {
   readonly #refreshMargin: number;
   readonly #transport: Transport;
   readonly #path: string;
+  readonly #now: () => number;
   #cached: { token: string; renewAt: number } | undefined;
   #inflight: Promise<string> | undefined;
 
@@ -91,6 +94,7 @@ export class OAuthTokenProvider implements TokenProvider {
     const scopes = options.scopes ?? DEFAULT_SCOPES;
     this.#scope = typeof scopes === 'string' ? scopes : scopes.join(',');
     this.#refreshMargin = options.refreshMargin ?? DEFAULT_REFRESH_MARGIN;
+    this.#now = options.now ?? (() => Date.now());
     const imsUrl = options.imsUrl ?? DEFAULT_IMS_URL;
     if (!URL.canParse(imsUrl)) throw new ConfigurationError('credentials.imsUrl', `must be an absolute URL, got ${JSON.stringify(imsUrl)}`);
     const url = new URL(imsUrl);
@@ -107,7 +111,7 @@ export class OAuthTokenProvider implements TokenProvider {
 
   /** A valid access token: the cached one, or a new one when it is missing or about to expire. */
   getToken(): Promise<string> {
-    if (this.#cached && Date.now() < this.#cached.renewAt) return Promise.resolve(this.#cached.token);
+    if (this.#cached && this.#now() < this.#cached.renewAt) return Promise.resolve(this.#cached.token);
     this.#inflight ??= this.#requestToken().finally(() => {
       this.#inflight = undefined;
     });
@@ -138,7 +142,7 @@ export class OAuthTokenProvider implements TokenProvider {
     }
     const lifetime = parsed.data.expires_in * 1000;
     const margin = Math.min(this.#refreshMargin, lifetime / 10);
-    this.#cached = { token: parsed.data.access_token, renewAt: Date.now() + lifetime - margin };
+    this.#cached = { token: parsed.data.access_token, renewAt: this.#now() + lifetime - margin };
     return parsed.data.access_token;
   }
 

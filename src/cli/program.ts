@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import {
   ConfigurationError,
+  ExportJobCancelledError,
   ExportJobFailedError,
   ExportJobsError,
   RequestValidationError,
@@ -253,7 +254,7 @@ function reportError(error: unknown, io: CliIo): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`${error instanceof Error && error.name !== 'Error' ? `${error.name}: ` : ''}${message}\n`);
   if (error instanceof UsageError || error instanceof RequestValidationError || error instanceof ConfigurationError) return ExitCode.Usage;
-  if (error instanceof ExportJobFailedError) return ExitCode.JobFailed;
+  if (error instanceof ExportJobFailedError || error instanceof ExportJobCancelledError) return ExitCode.JobFailed;
   if (error instanceof WaitTimeoutError) return ExitCode.WaitTimeout;
   if (error instanceof ExportJobsError) return ExitCode.ApiError;
   return ExitCode.ApiError;

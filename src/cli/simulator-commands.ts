@@ -5,19 +5,23 @@ import type { CliIo } from './io.js';
 import { jobDetails, jobsTable, writeJson } from './output.js';
 import { waitProgress } from './progress.js';
 
-const SIMULATOR_CREDENTIALS = { accessToken: 'simulator-token', apiKey: 'simulator-client-id', orgId: 'SIMULATED0000000000000A@AdobeOrg', sandboxName: 'dev' };
+// The simulator's fake IMS issues tokens for these OAuth Server-to-Server credentials, so the demo
+// and the CLI go through the whole token flow, as against Adobe.
+const SIMULATOR_CLIENT = { clientId: 'simulator-client-id', clientSecret: 'simulator-client-secret' };
+const SIMULATOR_ORG = { orgId: 'SIMULATED0000000000000A@AdobeOrg', sandboxName: 'dev' };
 
 /** `aep-export-jobs simulator`: serve until interrupted, telling how to point the CLI at it. */
 export async function runSimulator(io: CliIo, options: { port: number; host: string; jobDuration: number; failingSegments: string[] }): Promise<void> {
   const simulator = new ExportJobsSimulator({
     durations: { new: Math.round(options.jobDuration * 0.2), processing: Math.round(options.jobDuration * 0.8) },
     failingSegments: options.failingSegments,
+    ims: SIMULATOR_CLIENT,
   });
   const server = await startSimulatorServer(simulator, { port: options.port, host: options.host });
   io.stderr.write(
-    `Export jobs simulator listening on ${server.baseUrl}\nPoint the CLI at it with:\n` +
-      `  export AEP_BASE_URL=${server.baseUrl} AEP_ACCESS_TOKEN=${SIMULATOR_CREDENTIALS.accessToken} AEP_API_KEY=${SIMULATOR_CREDENTIALS.apiKey} ` +
-      `AEP_ORG_ID=${SIMULATOR_CREDENTIALS.orgId} AEP_SANDBOX_NAME=${SIMULATOR_CREDENTIALS.sandboxName}\nPress Ctrl-C to stop.\n`,
+    `Export jobs simulator listening on ${server.baseUrl} (fake IMS at ${server.imsUrl})\nPoint the CLI at it with:\n` +
+      `  export AEP_BASE_URL=${server.baseUrl} AEP_IMS_URL=${server.imsUrl} AEP_CLIENT_ID=${SIMULATOR_CLIENT.clientId} ` +
+      `AEP_CLIENT_SECRET=${SIMULATOR_CLIENT.clientSecret} AEP_ORG_ID=${SIMULATOR_ORG.orgId} AEP_SANDBOX_NAME=${SIMULATOR_ORG.sandboxName}\nPress Ctrl-C to stop.\n`,
   );
   await new Promise<void>((resolve) => {
     if (!io.signal) return;
@@ -32,9 +36,9 @@ export async function runSimulator(io: CliIo, options: { port: number; host: str
  * loopback: create an export job, watch it to completion with progress, then list the jobs.
  */
 export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolean }): Promise<number> {
-  const server = await startSimulatorServer(new ExportJobsSimulator({ durations: { new: 1_000, processing: 4_000 } }));
+  const server = await startSimulatorServer(new ExportJobsSimulator({ durations: { new: 1_000, processing: 4_000 }, ims: SIMULATOR_CLIENT }));
   try {
-    const client = new ExportJobsClient({ ...SIMULATOR_CREDENTIALS, baseUrl: server.baseUrl });
+    const client = new ExportJobsClient({ credentials: { ...SIMULATOR_CLIENT, imsUrl: server.imsUrl }, ...SIMULATOR_ORG, baseUrl: server.baseUrl });
     const say = (line: string) => {
       if (!options.quiet) io.stderr.write(`${line}\n`);
     };

@@ -3,8 +3,9 @@ import { ExportJobsError } from './export-jobs-error.js';
 /**
  * No HTTP response was received: the connection was refused, reset or dropped, or DNS failed.
  * `code` is the system error code when Node gives one (`ECONNREFUSED`, `ECONNRESET`, ...).
- * Retried for reads and cancels; retried for `createExportJob` only when the connection was
- * refused, since then the server cannot have acted on it.
+ * Retried for reads and cancels; retried for `createExportJob` only when the request provably
+ * never reached a server (connection refused, DNS failure: `ECONNREFUSED`, `ENOTFOUND`,
+ * `EAI_AGAIN`), since then it cannot have acted on it.
  */
 export class ConnectionError extends ExportJobsError {
   override name = 'ConnectionError';

@@ -22,9 +22,22 @@ export class ExportJobsError extends Error {
    */
   jobId?: number | string;
 
-  /** A plain object of the error's public fields, for structured loggers. */
+  /**
+   * A plain object of the error's public fields, for structured loggers. A field that cannot be
+   * serialised (a server body nested too deep, a cycle) is replaced by a note rather than making
+   * `JSON.stringify(error)` throw.
+   */
   toJSON(): Record<string, unknown> {
-    const own = Object.fromEntries(Object.entries(this).filter(([key]) => key !== 'cause'));
-    return { ...own, name: this.name, message: this.message };
+    const own = Object.entries(this).filter(([key]) => key !== 'cause').map(([key, value]) => [key, serialisable(value)]);
+    return { ...Object.fromEntries(own), name: this.name, message: this.message };
+  }
+}
+
+function serialisable(value: unknown): unknown {
+  try {
+    JSON.stringify(value);
+    return value;
+  } catch {
+    return '[not serialisable]';
   }
 }

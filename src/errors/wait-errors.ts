@@ -33,6 +33,22 @@ export class ExportJobFailedError extends ExportJobsError {
 }
 
 /**
+ * The job was cancelled (its status reads `CANCELLED` or `CANCELED`; Adobe does not document the
+ * status of a cancelled job, so the SDK accepts both spellings). `job` is the last state seen.
+ */
+export class ExportJobCancelledError extends ExportJobsError {
+  override name = 'ExportJobCancelledError';
+  readonly job: ExportJob;
+  override readonly jobId: number;
+
+  constructor(job: ExportJob) {
+    super(`Export job ${job.id} was cancelled (status ${job.status})`);
+    this.job = job;
+    this.jobId = job.id;
+  }
+}
+
+/**
  * The job did not finish before the wait's `timeout`. `job` is the last state seen (if any poll
  * succeeded); the job itself goes on running unless `cancelOnAbort` cancelled it (`cancel`).
  */

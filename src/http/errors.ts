@@ -50,7 +50,23 @@ export function toExportJobsError(error: unknown, context: FailureContext): unkn
       cause: safeCause(cause),
     });
   }
+  if (isBrokenBody(error)) {
+    const code = systemErrorCode(error);
+    return new ConnectionError(`${context.method} ${context.path} failed: the response broke off (${code ?? (error as Error).message})`, {
+      code,
+      requestIds: context.requestIds,
+      cause: safeCause(error),
+    });
+  }
   return error;
+}
+
+/**
+ * undici's failure while reading a body that was cut off: a `TypeError('terminated')` whose cause
+ * is the socket error. ky wraps only failures before the response as `NetworkError`.
+ */
+function isBrokenBody(error: unknown): boolean {
+  return error instanceof TypeError && (error.message === 'terminated' || /^UND_ERR_|^E[A-Z]+$/.test(systemErrorCode(error) ?? ''));
 }
 
 /** Builds the `ApiError` subclass for a status from its response headers and body. */
@@ -105,7 +121,7 @@ function errorClassFor(status: number): typeof ApiError {
 /** Something readable from a body that is not one of the known shapes. */
 function describeBody(body: unknown, contentType: string | null): string | undefined {
   if (body === undefined || body === null || body === '') return 'empty response body';
-  if (typeof body !== 'string') return `unrecognised error body ${truncate(JSON.stringify(body))}`;
+  if (typeof body !== 'string') return `unrecognised error body ${truncate(safeStringify(body))}`;
   if (/<html|<!doctype/i.test(body) || contentType?.includes('html')) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
     const text = title || body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
@@ -113,6 +129,15 @@ function describeBody(body: unknown, contentType: string | null): string | undef
   }
   if (contentType?.includes('json') || /^\s*[[{]/.test(body)) return `unparseable JSON body: ${truncate(body)}`;
   return truncate(body.trim());
+}
+
+/** JSON for a message; a body too deep to serialise (a hostile or broken server) must not throw. */
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return '(too deeply nested to show)';
+  }
 }
 
 const truncate = (text: string): string => (text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text);
@@ -125,7 +150,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-function systemErrorCode(error: unknown, depth = 0): string | undefined {
+/** The first system error code (`ECONNRESET`...) in an error's cause chain. */
+export function systemErrorCode(error: unknown, depth = 0): string | undefined {
   if (typeof error !== 'object' || error === null || depth > 5) return undefined;
   if ('code' in error && typeof error.code === 'string') return error.code;
   if ('errors' in error && Array.isArray(error.errors)) {

@@ -10,7 +10,6 @@
  */
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
-  warn?(message: string, fields?: Record<string, unknown>): void;
 }
 
 const REDACTED = '[REDACTED]';
@@ -35,8 +34,5 @@ export function redactingLogger(logger: Logger, secrets: () => Iterable<string |
     const safeFields = fields === undefined ? undefined : (JSON.parse(redact(JSON.stringify(fields), known)) as Record<string, unknown>);
     return [redact(message, known), safeFields];
   };
-  return {
-    debug: (message, fields) => logger.debug(...clean(message, fields)),
-    warn: (message, fields) => (logger.warn ?? logger.debug).call(logger, ...clean(message, fields)),
-  };
+  return { debug: (message, fields) => logger.debug(...clean(message, fields)) };
 }

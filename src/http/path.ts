@@ -5,9 +5,9 @@ import { RequestValidationError } from '../errors/request-validation-error.js';
  * accepted for ids read from elsewhere, but one that could change the URL's meaning (`/`, `?`,
  * `#`, `..`, `\`) is refused before anything is sent, and the rest is percent-encoded.
  */
-export function jobIdSegment(id: number | string, field = 'id'): string {
+export function jobIdSegment(id: number | string, field = 'id', subject = 'export job id'): string {
   const problem = idProblem(id);
-  if (problem) throw new RequestValidationError('export job id', [{ path: field, message: problem }]);
+  if (problem) throw new RequestValidationError(subject, [{ path: field, message: problem }]);
   return encodeURIComponent(String(id));
 }
 
@@ -42,4 +42,41 @@ export function nextLinkPath(link: string, basePath: string): string {
   if (base && (path === base || path.startsWith(`${base}/`))) path = path.slice(base.length);
   if (path !== '/export/jobs' && path !== '/export/jobs/') return refuse('must point at /export/jobs');
   return `${path.slice(1)}${rest}`;
+}
+
+/**
+ * Turns a link from a Data Access response (absolute, `https://platform.adobe.io/data/foundation/export/files/1?path=a.parquet`,
+ * or relative to the origin) into a path relative to `baseUrl`, refusing any link to another origin
+ * or outside the base path: the token must never follow it elsewhere.
+ */
+export function linkUnder(link: string, baseUrl: string, field: string): string {
+  const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const refuse = (why: string): never => {
+    throw new RequestValidationError(field, [{ path: field, message: `${why}, got ${JSON.stringify(link.slice(0, 200))}` }]);
+  };
+  if (typeof link !== 'string' || link === '' || link.includes('\\') || link.startsWith('//')) return refuse('must be a link on the API origin');
+  if (!URL.canParse(link, base)) return refuse('must be a valid URL');
+  const url = new URL(link, base.origin);
+  if (url.origin !== base.origin) return refuse(`must stay on ${base.origin}`);
+  if (!url.pathname.startsWith(base.pathname)) return refuse(`must stay under ${base.pathname}`);
+  return `${url.pathname.slice(base.pathname.length)}${url.search}`;
+}
+
+/**
+ * Where a file named by the server goes under `dir`: the name may hold sub-folders, but an
+ * absolute name, a `..` segment, a backslash or a NUL is refused, and the result must stay inside
+ * `dir`.
+ */
+export function safeFilePath(dir: string, name: string, join: (...parts: string[]) => string, resolve: (...parts: string[]) => string): string {
+  const refuse = (why: string): never => {
+    throw new RequestValidationError('file name', [{ path: 'name', message: `${why}: ${JSON.stringify(name.slice(0, 200))}` }]);
+  };
+  if (name === '' || name.includes('\0') || name.includes('\\')) return refuse('is empty or holds a NUL or a backslash');
+  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return refuse('is absolute');
+  const segments = name.split('/');
+  if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) return refuse('holds an empty, "." or ".." segment');
+  const root = resolve(dir);
+  const target = resolve(join(root, ...segments));
+  if (!target.startsWith(`${root}/`)) return refuse(`escapes ${dir}`);
+  return target;
 }

@@ -48,7 +48,7 @@ export interface CallSettings {
 }
 
 export interface HttpRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'HEAD';
   /** Relative to the base URL, may carry a query string (`export/jobs/?limit=2&offset=...`). */
   path: string;
   query?: Record<string, string | number | undefined> | undefined;
@@ -66,6 +66,20 @@ export interface HttpResult {
   /** The body as text ('' when empty). */
   text: string;
   /** The request id: the response's `x-request-id`, else the one sent. */
+  requestId: string;
+}
+
+/** What one call learned across its attempts: the last token sent and every request id. */
+interface Used {
+  token?: string;
+  requestIds: string[];
+}
+
+export interface StreamResult {
+  status: number;
+  headers: Headers;
+  /** The unread body; `null` when there is none. */
+  body: ReadableStream<Uint8Array> | null;
   requestId: string;
 }
 
@@ -104,21 +118,54 @@ export class Transport {
   }
 
   async send(request: HttpRequest, settings: CallSettings = {}): Promise<HttpResult> {
-    const used: { token?: string } = {};
+    const used: Used = { requestIds: [] };
     try {
       return await this.#sendWithRetries(request, settings, used);
     } catch (error) {
-      const source = this.config.token;
-      if (!(error instanceof AuthenticationError && error.status === 401 && source?.invalidate && used.token !== undefined)) throw error;
-      source.invalidate(used.token);
-      this.#logger?.debug(`${request.method} /${request.path.replace(/^\/+/, '')} -> 401, renewing the token and replaying once`, { status: 401 });
+      if (!this.#renewable(error, used)) throw error;
       return await this.#sendWithRetries(request, settings, used);
     }
   }
 
-  #sendWithRetries(request: HttpRequest, settings: CallSettings, used: { token?: string }): Promise<HttpResult> {
+  /**
+   * Like `send`, but resolves as soon as the headers arrive, with the body unread, for downloads.
+   * Retries cover getting the response; a body that breaks off later is the caller's to resume.
+   */
+  async stream(request: HttpRequest, settings: CallSettings = {}): Promise<StreamResult> {
+    const used: Used = { requestIds: [] };
+    const run = () => this.#attempts(request, settings, used, (response) => Promise.resolve(response.body), { wholeAttempt: false });
+    try {
+      return await run();
+    } catch (error) {
+      if (!this.#renewable(error, used)) throw error;
+      return await run();
+    }
+  }
+
+  /** After a 401, whether the token can be renewed for one replay (and if so, drops it). */
+  #renewable(error: unknown, used: Used): boolean {
+    const source = this.config.token;
+    if (!(error instanceof AuthenticationError && error.status === 401 && source?.invalidate && used.token !== undefined)) return false;
+    source.invalidate(used.token);
+    this.#logger?.debug('401: renewing the token and replaying once', { status: 401 });
+    return true;
+  }
+
+  #sendWithRetries(request: HttpRequest, settings: CallSettings, used: Used): Promise<HttpResult> {
+    return this.#attempts(request, settings, used, async (response, pending) => (await pending.text()) as string, { wholeAttempt: true }).then(({ body, ...rest }) => ({ ...rest, text: body }));
+  }
+
+  #attempts<B>(
+    request: HttpRequest,
+    settings: CallSettings,
+    used: Used,
+    readBody: (response: Response, pending: ReturnType<KyInstance>) => Promise<B>,
+    /** Whether `timeout` bounds the body too (JSON calls) or only the wait for the headers (downloads). */
+    { wholeAttempt }: { wholeAttempt: boolean },
+  ): Promise<{ status: number; headers: Headers; body: B; requestId: string }> {
     const timeout = settings.timeout ?? this.config.timeout;
-    const requestIds: string[] = [];
+    // Shared with a 401 replay, so the final error lists every attempt.
+    const requestIds = used.requestIds;
     const path = request.path.replace(/^\/+/, '');
     const displayPath = `/${path}${request.query ? queryString(request.query) : ''}`;
     return withRetries(
@@ -134,11 +181,13 @@ export class Transport {
             ...(request.form === undefined ? {} : { body: request.form }),
             headers,
             timeout,
+            // One clock for headers and body together, so a slow start cannot buy the body a second timeout.
+            totalTimeout: wholeAttempt ? timeout : false,
             signal: settings.signal,
           });
           const response = await pending;
-          const text = await pending.text();
-          return { status: response.status, headers: response.headers, text, requestId: response.headers.get('x-request-id') ?? requestId };
+          const body = await readBody(response, pending);
+          return { status: response.status, headers: response.headers, body, requestId: response.headers.get('x-request-id') ?? requestId };
         } catch (error) {
           throw toExportJobsError(error, { method: request.method, path: displayPath, requestIds, timeout });
         }
@@ -152,23 +201,28 @@ export class Transport {
     );
   }
 
-  async #headers(request: HttpRequest, settings: CallSettings, requestId: string, used: { token?: string }): Promise<Record<string, string>> {
-    const headers: Record<string, string> = { ...this.config.headers, ...settings.headers, accept: 'application/json' };
+  async #headers(request: HttpRequest, settings: CallSettings, requestId: string, used: Used): Promise<Headers> {
+    // A Headers object, so that a caller's `Authorization` or `X-Sandbox-Name` in any case is
+    // replaced by the SDK's own rather than sent beside it.
+    const headers = new Headers({ accept: 'application/json' });
+    for (const extra of [this.config.headers, settings.headers]) {
+      for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+    }
     if (this.config.token) {
       const token = await this.config.token.getToken();
       this.#lastToken = token;
       used.token = token;
-      headers.authorization = `Bearer ${token}`;
+      headers.set('authorization', `Bearer ${token}`);
     }
     const platform = this.config.platform;
     if (platform) {
-      headers['x-api-key'] = platform.apiKey;
-      headers['x-gw-ims-org-id'] = platform.orgId;
-      headers['x-sandbox-name'] = settings.sandboxName ?? platform.sandboxName;
+      headers.set('x-api-key', platform.apiKey);
+      headers.set('x-gw-ims-org-id', platform.orgId);
+      headers.set('x-sandbox-name', settings.sandboxName ?? platform.sandboxName);
     }
-    headers['x-request-id'] = requestId;
-    headers['user-agent'] = USER_AGENT;
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    headers.set('x-request-id', requestId);
+    headers.set('user-agent', USER_AGENT);
+    if (request.body !== undefined) headers.set('content-type', 'application/json');
     return headers;
   }
 

@@ -93,7 +93,9 @@ export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): Validat
   return issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a field of this request' }));
+      // A key that would read ambiguously in a dot path ("", "a.b") is quoted.
+      const segment = (key: string) => (key === '' || key.includes('.') ? `[${JSON.stringify(key)}]` : key);
+      return issue.keys.map((key) => ({ path: path ? `${path}${key === '' || key.includes('.') ? '' : '.'}${segment(key)}` : segment(key), message: 'is not a field of this request' }));
     }
     return [{ path, message: issue.message }];
   });

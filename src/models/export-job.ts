@@ -34,8 +34,9 @@ export const MetricsSchema = z.looseObject({
 /** A job's metrics. */
 export type Metrics = z.infer<typeof MetricsSchema>;
 
-/** A job id: a number in JSON; a string of digits is read as a number. */
-const JobIdSchema = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]);
+/** A job id: a number in JSON; a string of digits is read as a number. Either must be a safe integer, so it can be sent back unchanged. */
+const SafeId = z.number().int().nonnegative().refine(Number.isSafeInteger, 'must be a safe integer');
+const JobIdSchema = z.union([SafeId, z.string().regex(/^\d+$/).transform(Number).pipe(SafeId)]);
 
 /**
  * An export job, as create, get and list return it. Read leniently: unknown fields are kept and
