@@ -98,7 +98,7 @@ export { TimeoutError } from './errors/timeout-error.js';
 export { RequestValidationError, type ValidationIssue } from './errors/request-validation-error.js';
 export { ResponseValidationError } from './errors/response-validation-error.js';
 export { PaginationError } from './errors/pagination-error.js';
-export { ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
+export { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
 
 // Helpers: standalone functions over the client, so they tree-shake.
 export { paginateExportJobs, ExportJobPaginator, type ExportJobPage, type PaginateOptions } from './pagination.js';
@@ -111,3 +111,18 @@ export {
   DEFAULT_WAIT_TIMEOUT,
   type WaitOptions,
 } from './wait.js';
+
+// Around the export: the target dataset (Catalog) and the exported files (Data Access).
+export { PROFILE_UNION_SCHEMA_ID, type CreateProfileExportDatasetRequest } from './datasets.js';
+export { DATA_ACCESS_PAGE_LIMIT, type BatchFile } from './batch-files.js';
+export type { DownloadedFile, DownloadOptions, DownloadProgress } from './download.js';
+export {
+  DatasetFileSchema,
+  DatasetFilesPageSchema,
+  FileEntrySchema,
+  FileListingSchema,
+  type DatasetFile,
+  type DatasetFilesPage,
+  type FileEntry,
+  type FileListing,
+} from './models/data-access.js';

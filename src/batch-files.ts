@@ -1,0 +1,77 @@
+import { RequestValidationError } from './errors/request-validation-error.js';
+import { parseBody } from './http/parse.js';
+import { jobIdSegment, linkUnder } from './http/path.js';
+import type { CallSettings, HttpResult, Transport } from './http/transport.js';
+import { DatasetFilesPageSchema, FileListingSchema } from './models/data-access.js';
+
+/** One downloadable file of an exported batch. */
+export interface BatchFile {
+  /** The dataset file (or directory) it belongs to. */
+  dataSetFileId: string;
+  /** The file's name as the server gives it (it may hold sub-folders). */
+  name: string;
+  /** Its size in bytes, when the listing gives it. */
+  length: number | undefined;
+  /** Where to download it, relative to the Data Access base URL (`files/{id}?path={name}`). */
+  downloadPath: string;
+}
+
+/** The most entries Data Access returns per page. */
+export const DATA_ACCESS_PAGE_LIMIT = 100;
+/** How deep directories may nest before the listing is refused as a loop. */
+const MAX_DEPTH = 16;
+
+/**
+ * Every file of a batch: `GET /batches/{batchId}/files` page by page (`start`/`limit`, following
+ * `_links.next`), then `GET /files/{dataSetFileId}` for each, following directories into their
+ * files. Links are followed only on the Data Access origin and base path.
+ */
+export async function listBatchFiles(dataAccess: Transport, batchId: string, settings: CallSettings): Promise<BatchFile[]> {
+  const base = dataAccess.config.baseUrl;
+  const files: BatchFile[] = [];
+  const visited = new Set<string>();
+
+  const collect = async (dataSetFileId: string, depth: number): Promise<void> => {
+    if (visited.has(dataSetFileId)) return;
+    if (depth > MAX_DEPTH) throw new RequestValidationError('batch listing', [{ path: 'dataSetFileId', message: `directories nest deeper than ${MAX_DEPTH} levels at ${dataSetFileId}` }]);
+    visited.add(dataSetFileId);
+    for await (const listing of pages(`files/${jobIdSegment(dataSetFileId, 'dataSetFileId', 'dataset file id')}?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`, (result) => parseBody(result, FileListingSchema))) {
+      for (const entry of listing.data) {
+        if (entry.name !== undefined) {
+          const self = entry._links?.self?.href;
+          files.push({
+            dataSetFileId,
+            name: entry.name,
+            length: entry.length,
+            downloadPath: self ? linkUnder(self, base, 'file link') : `files/${encodeURIComponent(dataSetFileId)}?path=${encodeURIComponent(entry.name)}`,
+          });
+        } else if (entry.dataSetFileId !== undefined) {
+          await collect(entry.dataSetFileId, depth + 1);
+        }
+      }
+    }
+  };
+
+  /** Pages from `first` on, following `_links.next.href` on the Data Access origin only. */
+  async function* pages<T extends { data: unknown[]; _links?: { next?: { href?: string | undefined } | undefined } | undefined }>(
+    first: string,
+    parse: (result: HttpResult) => T,
+  ): AsyncGenerator<T> {
+    const followed = new Set<string>();
+    let path: string | undefined = first;
+    while (path !== undefined) {
+      if (followed.has(path)) throw new RequestValidationError('batch listing', [{ path: '_links.next.href', message: `repeats a page already read (${path})` }]);
+      followed.add(path);
+      const page = parse(await dataAccess.send({ method: 'GET', path, idempotent: true }, settings));
+      yield page;
+      const next = page._links?.next?.href;
+      path = next && page.data.length > 0 ? linkUnder(next, base, '_links.next.href') : undefined;
+    }
+  }
+
+  const first = `batches/${jobIdSegment(batchId, 'batchId', 'batch id')}/files?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`;
+  for await (const page of pages(first, (result) => parseBody(result, DatasetFilesPageSchema))) {
+    for (const datasetFile of page.data) await collect(datasetFile.dataSetFileId, 0);
+  }
+  return files;
+}
