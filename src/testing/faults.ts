@@ -39,8 +39,14 @@ export interface FaultOptions {
     /** `GET`, `POST`, `DELETE` (any case). */
     method?: string;
     /**
-     * The path after the base path, without the query: `'/export/jobs'`, `'/export/jobs/:id'`
-     * (`:name` matches one segment; a trailing slash is ignored), or a RegExp tested on it.
+     * The path as `simulator.requests` records it, without the query: for the API, the path after
+     * the base path (`'/export/jobs'`, `'/export/jobs/:id'`); outside it, the full path, such as the
+     * IMS token endpoint's `'/ims/token/v3'`. `:name` matches one segment and a trailing slash is
+     * ignored; a RegExp is tested on the path as is.
+     *
+     * Without `path`, a fault only hits API requests: the IMS token endpoint (and anything else
+     * outside the base path) is only hit by a fault whose `path` matches it, so a fault meant for
+     * the API (`{ method: 'POST' }`, or none at all) is never used up by a client's token request.
      */
     path?: string | RegExp;
   };
@@ -115,15 +121,16 @@ export class FaultList {
 
   /**
    * Decides which faults hit one request, and uses them up. Latencies all apply; the first status
-   * or drop fault that hits wins, and later ones are left untouched for the next request.
+   * or drop fault that hits wins, and later ones are left untouched for the next request. A request
+   * outside the API (`api: false`) is only hit by faults that name a matching path.
    */
-  decide(method: string, path: string, random: () => number): FaultDecision {
+  decide(method: string, path: string, random: () => number, api = true): FaultDecision {
     const decision: FaultDecision = { delay: 0, applied: [] };
     for (const entry of [...this.#entries]) {
       const terminal = entry.fault.kind !== 'latency';
       if (terminal && decision.terminal) continue;
       if (entry.method !== undefined && entry.method !== method.toUpperCase()) continue;
-      if (entry.path !== undefined && !entry.path.test(path)) continue;
+      if (entry.path === undefined ? !api : !entry.path.test(path)) continue;
       if (entry.probability < 1 && !(random() < entry.probability)) continue;
       entry.hits += 1;
       entry.remaining -= 1;

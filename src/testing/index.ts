@@ -1,7 +1,8 @@
 /**
- * aep-export-jobs/testing: an in-memory simulator of the export jobs API for tests and demos,
- * served through `simulator.fetch` (the client's `fetch` option), a loopback HTTP server, or msw
- * handlers (from `aep-export-jobs/testing/msw`, which needs msw installed).
+ * aep-export-jobs/testing: an in-memory simulator of the export jobs API, and of the Adobe IMS
+ * token endpoint OAuth credentials use, for tests and demos. It is served through
+ * `simulator.fetch` (the client's `fetch` option), a loopback HTTP server, or msw handlers (from
+ * `aep-export-jobs/testing/msw`, which needs msw installed).
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@ export {
   DEFAULT_SIMULATED_ORG_ID,
   FIRST_JOB_ID,
   type AddJobOptions,
+  type DispatchOptions,
   type ExportJobsSimulatorOptions,
   type RecordedRequest,
   type SimulatedExportJob,
@@ -35,3 +37,4 @@ export {
 export { createClock, DEFAULT_MANUAL_START, type ClockOption, type SimulatorClock } from './clock.js';
 export type { FaultOptions, InjectedFault, SimulatedFault } from './faults.js';
 export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from './server.js';
+export { ADOBE_IMS_URL, DEFAULT_SIMULATOR_TOKEN_LIFETIME, SIMULATOR_IMS_PATH, type SimulatorImsOptions } from './ims.js';

@@ -7,7 +7,8 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { sleep } from '../http/sleep.js';
-import type { ExportJobsSimulator } from './simulator.js';
+import { ADOBE_IMS_URL } from './ims.js';
+import type { DispatchOptions, ExportJobsSimulator } from './simulator.js';
 
 /** Where the handlers answer. */
 export interface SimulatorHandlersOptions {
@@ -16,12 +17,19 @@ export interface SimulatorHandlersOptions {
    * `https://platform.adobe.io` plus the simulator's base path, the client's default.
    */
   baseUrl?: string;
+  /**
+   * The IMS token endpoint your OAuth credentials use (`credentials.imsUrl`): requests to it get
+   * the simulator's IMS. Default `https://ims-na1.adobelogin.com/ims/token/v3`, the SDK's default;
+   * `false` leaves IMS to handlers of your own.
+   */
+  imsUrl?: string | false;
 }
 
 /**
  * msw handlers that answer every request under `baseUrl` from the simulator: the export jobs
- * routes, and the simulator's 404/405 for anything else under it. Injected latency waits on
- * `setTimeout` (so fake timers drive it); a dropped connection is `HttpResponse.error()`.
+ * routes, and the simulator's 404/405 for anything else under it; and requests to `imsUrl` from
+ * the simulator's IMS. Injected latency waits on `setTimeout` (so fake timers drive it); a dropped
+ * connection is `HttpResponse.error()`.
  *
  * @example
  * ```ts
@@ -30,7 +38,10 @@ export interface SimulatorHandlersOptions {
  * import { simulatorHandlers } from 'aep-export-jobs/testing/msw';
  *
  * const simulator = new ExportJobsSimulator({ clock: 'manual' });
- * const server = setupServer(...simulatorHandlers(simulator, { baseUrl: 'https://platform.adobe.io/data/core/ups' }));
+ * const server = setupServer(...simulatorHandlers(simulator, {
+ *   baseUrl: 'https://platform.adobe.io/data/core/ups',
+ *   imsUrl: 'https://ims-na1.adobelogin.com/ims/token/v3', // the default, for `credentials` clients
+ * }));
  * beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
  * afterEach(() => simulator.reset());
  * afterAll(() => server.close());
@@ -45,20 +56,26 @@ export function simulatorHandlers(
   const base = new URL(options.baseUrl ?? `https://platform.adobe.io${simulator.basePath}`);
   const basePath = base.pathname.replace(/\/+$/, '');
   const isUnderBase = (url: URL) => url.origin === base.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`));
-  return [
-    http.all(
-      ({ request }) => isUnderBase(new URL(request.url)),
-      async ({ request }) => {
-        const outcome = await simulator.dispatch(request, basePath);
-        try {
-          await sleep(outcome.delay, request.signal);
-        } catch {
-          // The client gave up (its timeout or signal) during the latency: nobody reads this answer,
-          // and throwing would make msw report an "unhandled exception" for a normal test.
-          return HttpResponse.error();
-        }
-        return outcome.type === 'drop' ? HttpResponse.error() : outcome.response;
-      },
-    ),
-  ];
+  const handlers: HttpHandler[] = [];
+  if (options.imsUrl !== false) {
+    const ims = new URL(options.imsUrl ?? ADOBE_IMS_URL);
+    const isIms = (url: URL) => url.origin === ims.origin && url.pathname === ims.pathname;
+    // First, so that an IMS URL under the base URL still reaches IMS. `ims: true` because a custom
+    // imsUrl may have a path of its own.
+    handlers.push(http.all(({ request }) => isIms(new URL(request.url)), ({ request }) => answer(simulator, request, basePath, { ims: true })));
+  }
+  handlers.push(http.all(({ request }) => isUnderBase(new URL(request.url)), ({ request }) => answer(simulator, request, basePath)));
+  return handlers;
+}
+
+async function answer(simulator: Pick<ExportJobsSimulator, 'dispatch'>, request: Request, basePath: string, dispatchOptions?: DispatchOptions): Promise<Response> {
+  const outcome = await simulator.dispatch(request, basePath, dispatchOptions);
+  try {
+    await sleep(outcome.delay, request.signal);
+  } catch {
+    // The client gave up (its timeout or signal) during the latency: nobody reads this answer,
+    // and throwing would make msw report an "unhandled exception" for a normal test.
+    return HttpResponse.error();
+  }
+  return outcome.type === 'drop' ? HttpResponse.error() : outcome.response;
 }

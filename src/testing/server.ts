@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sleep } from '../http/sleep.js';
+import { SIMULATOR_IMS_PATH } from './ims.js';
 import { ExportJobsSimulator } from './simulator.js';
 
 /** Where {@link startSimulatorServer} listens. */
@@ -17,6 +18,11 @@ export interface SimulatorServer {
   readonly url: string;
   /** The API's base URL to give the client (`baseUrl`): `url` plus the simulator's base path. */
   readonly baseUrl: string;
+  /**
+   * The simulator's IMS token endpoint, to give OAuth credentials (`credentials.imsUrl`): `url`
+   * plus {@link SIMULATOR_IMS_PATH}, such as `http://127.0.0.1:51234/ims/token/v3`.
+   */
+  readonly imsUrl: string;
   /** The port it listens on. */
   readonly port: number;
   /** The interface it listens on. */
@@ -41,7 +47,12 @@ export interface SimulatorServer {
  *   accessToken: 'token', apiKey: 'key', orgId: 'ORG@AdobeOrg', sandboxName: 'dev',
  *   baseUrl: server.baseUrl, // http://127.0.0.1:<port>/data/core/ups
  * });
- * // ... use the client, then:
+ * // With OAuth Server-to-Server credentials, the same server plays IMS:
+ * const oauthClient = new ExportJobsClient({
+ *   credentials: { clientId: 'id', clientSecret: 'secret', imsUrl: server.imsUrl },
+ *   orgId: 'ORG@AdobeOrg', sandboxName: 'dev', baseUrl: server.baseUrl,
+ * });
+ * // ... use the clients, then:
  * await server.close();
  * ```
  */
@@ -68,6 +79,7 @@ export async function startSimulatorServer(
   return {
     url,
     baseUrl: `${url}${simulator.basePath}`,
+    imsUrl: `${url}${SIMULATOR_IMS_PATH}`,
     port,
     host,
     simulator,

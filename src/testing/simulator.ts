@@ -4,6 +4,7 @@ import { sleep } from '../http/sleep.js';
 import { FaultList, type FaultOptions, type InjectedFault, type SimulatedFault } from './faults.js';
 import { faultBody, faultResponse, gatewayError, jsonResponse, serviceError } from './responses.js';
 import { readCreateRequest, type StoredRequest, type StoredSegment } from './validate.js';
+import { imsFaultBody, recordedBody, recordedQuery, SimulatedIms, SIMULATOR_IMS_PATH, type SimulatorImsOptions } from './ims.js';
 import type { SimulatorServer, SimulatorServerOptions } from './server.js';
 
 /** The path the API lives under on `platform.adobe.io`. */
@@ -42,7 +43,11 @@ export interface SimulatorDurations {
  * simulator with no `credentials` only checks that each header is present.
  */
 export interface SimulatorCredentials {
-  /** The bearer token, or a predicate over the token (to accept a family of tokens, or count renewals). */
+  /**
+   * The bearer token, or a predicate over the token (to accept a family of tokens, or count renewals).
+   * Tokens issued by the simulator's own IMS are not checked against it: they are valid until they
+   * expire on the simulator's clock.
+   */
   accessToken?: string | ((token: string) => boolean);
   /** The `x-api-key`, or a predicate over it. */
   apiKey?: string | ((apiKey: string) => boolean);
@@ -80,6 +85,12 @@ export interface ExportJobsSimulatorOptions {
   profilesPerSegment?: number | Readonly<Record<string, number>>;
   /** What the authentication headers must hold. Default: any non-empty value. */
   credentials?: SimulatorCredentials;
+  /**
+   * The fake Adobe IMS served at `POST /ims/token/v3` ({@link SIMULATOR_IMS_PATH}): which client
+   * id, secret and scopes it accepts, and how long its tokens last. It is always served; by default
+   * it hands a 24 h token to any well-formed request.
+   */
+  ims?: SimulatorImsOptions;
   /** The random source for faults' `probability`, returning [0, 1). Default `Math.random`. */
   random?: () => number;
   /** How many requests the `requests` log keeps, oldest dropped first. Default 1 000. */
@@ -99,13 +110,19 @@ export type SimulatedExportJob = ExportJob;
 export interface RecordedRequest {
   /** `GET`, `POST`, `DELETE`... */
   readonly method: string;
-  /** The path after the base path, without the query (`/export/jobs/1000`); the full path when outside it. */
+  /**
+   * The path after the base path, without the query (`/export/jobs/1000`); the full path when
+   * outside it, as for the IMS token endpoint (`/ims/token/v3`). Faults' `match.path` is tested on it.
+   */
   readonly path: string;
-  /** The query parameters (the last value of a repeated one). */
+  /** The query parameters (the last value of a repeated one); a `client_secret` reads `[redacted]`. */
   readonly query: Readonly<Record<string, string>>;
   /** The request headers, lower-cased; `authorization` reads `Bearer [redacted]`. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body: parsed JSON, the raw text when not JSON, `undefined` when empty. */
+  /**
+   * The body: parsed JSON, a form (`application/x-www-form-urlencoded`, as sent to IMS) as an object,
+   * the raw text otherwise, `undefined` when empty. A `client_secret` always reads `[redacted]`.
+   */
   readonly body: unknown;
   /** The `x-sandbox-name` header. */
   readonly sandboxName: string | undefined;
@@ -115,6 +132,15 @@ export interface RecordedRequest {
   readonly status: number | 'dropped';
   /** The kinds of the faults applied to it (`['latency', 'status']`), empty when none. */
   readonly faults: readonly SimulatedFault['kind'][];
+}
+
+/** How an adapter routes one request through {@link ExportJobsSimulator.dispatch}. */
+export interface DispatchOptions {
+  /**
+   * `true` to answer it as the IMS token endpoint whatever its path (the msw handlers mounted on a
+   * custom `imsUrl` use it). Default: a request is IMS's when its path is {@link SIMULATOR_IMS_PATH}.
+   */
+  ims?: boolean;
 }
 
 /**
@@ -165,7 +191,9 @@ interface Scope {
  * An in-memory simulation of the AEP Segmentation Service export jobs API (`/export/jobs`):
  * create, get, list (with the cursor pagination and its relative `link.next`) and cancel, the
  * gateway's header checks, isolated sandboxes, jobs that move `NEW` → `PROCESSING` →
- * `SUCCEEDED`/`FAILED` on a clock you control, and injectable faults.
+ * `SUCCEEDED`/`FAILED` on a clock you control, and injectable faults. It also plays Adobe IMS
+ * (`POST /ims/token/v3`), so OAuth Server-to-Server `credentials` work with no Adobe account: its
+ * tokens expire on the simulator's clock, which is how to test a client's renewal.
  *
  * The core speaks the Fetch API (`handle(request) → response`), so the same simulator serves
  * msw handlers (`aep-export-jobs/testing/msw`), a loopback HTTP server ({@link startSimulatorServer})
@@ -185,6 +213,12 @@ interface Scope {
  * const job = await client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } });
  * simulator.advance(10_000);
  * (await client.getExportJob(job.id)).status; // 'SUCCEEDED'
+ *
+ * // OAuth Server-to-Server through the simulator's IMS (it answers IMS's default URL too):
+ * const oauthClient = new ExportJobsClient({
+ *   credentials: { clientId: 'id', clientSecret: 'secret' }, orgId: 'ORG@AdobeOrg', sandboxName: 'dev',
+ *   fetch: simulator.fetch,
+ * });
  * ```
  */
 export class ExportJobsSimulator {
@@ -200,6 +234,7 @@ export class ExportJobsSimulator {
   readonly #random: () => number;
   readonly #logLimit: number;
   readonly #faults = new FaultList();
+  readonly #ims: SimulatedIms;
   #jobs = new Map<number, JobRecord>();
   #requests: MutableRecord[] = [];
   #nextId = FIRST_JOB_ID;
@@ -214,6 +249,7 @@ export class ExportJobsSimulator {
     this.#failingSegments = new Set(options.failingSegments ?? []);
     this.#profilesPerSegment = options.profilesPerSegment ?? DEFAULT_PROFILES_PER_SEGMENT;
     this.#credentials = { ...options.credentials };
+    this.#ims = new SimulatedIms({ ...options.ims }, this.clock);
     this.#random = options.random ?? Math.random;
     this.#logLimit = options.requestLogLimit ?? 1_000;
   }
@@ -269,23 +305,27 @@ export class ExportJobsSimulator {
   /**
    * The core: decides the answer to one request without waiting, leaving latency and dropped
    * connections to the adapter. `basePath` overrides the simulator's for this request (msw
-   * handlers mounted on another base URL use it).
+   * handlers mounted on another base URL use it). The IMS token endpoint is routed first, so it
+   * answers on its own path whatever the base path.
    */
-  async dispatch(request: Request, basePath: string = this.basePath): Promise<SimulatorOutcome> {
+  async dispatch(request: Request, basePath: string = this.basePath, options: DispatchOptions = {}): Promise<SimulatorOutcome> {
     const url = new URL(request.url);
-    const path = relativePath(url.pathname, normaliseBasePath(basePath));
+    const ims = options.ims ?? url.pathname === SIMULATOR_IMS_PATH;
+    const path = ims ? undefined : relativePath(url.pathname, normaliseBasePath(basePath));
     const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
     const requestId = request.headers.get('x-request-id') || globalThis.crypto.randomUUID();
-    const record = this.#record(request, url, path ?? url.pathname, text);
+    const recordedPath = path ?? url.pathname;
+    const record = this.#record(request, url, recordedPath, text);
 
-    const decision = path === undefined ? { delay: 0, applied: [], terminal: undefined } : this.#faults.decide(request.method, path, this.#random);
+    // Faults match the path the log shows, so what a test reads in `requests` is what it can target.
+    const decision = this.#faults.decide(request.method, recordedPath, this.#random, path !== undefined);
     record.faults = decision.applied;
     const terminal = decision.terminal;
     let answer: Response | 'drop';
-    if (terminal?.when === 'request') answer = this.#faultAnswer(terminal.fault, requestId);
+    if (terminal?.when === 'request') answer = this.#faultAnswer(terminal.fault, requestId, ims);
     else {
-      answer = this.#route(request.method, path, url.searchParams, request.headers, text, requestId);
-      if (terminal) answer = this.#faultAnswer(terminal.fault, requestId);
+      answer = ims ? this.#ims.answer(request.method, request.headers, text) : this.#route(request.method, path, url.searchParams, request.headers, text, requestId);
+      if (terminal) answer = this.#faultAnswer(terminal.fault, requestId, ims);
     }
     if (answer === 'drop') {
       record.status = 'dropped';
@@ -305,6 +345,8 @@ export class ExportJobsSimulator {
    * simulator.inject({ kind: 'status', status: 503, retryAfter: 1 });               // next request: 503
    * simulator.inject({ kind: 'drop' }, { match: { method: 'POST' }, when: 'response' }); // job created, answer lost
    * simulator.inject({ kind: 'latency', ms: 5_000 }, { times: 3 });
+   * // Faults without a path spare the IMS token endpoint; name its path to hit it:
+   * simulator.inject({ kind: 'status', status: 503 }, { match: { path: SIMULATOR_IMS_PATH } });
    * ```
    */
   inject(fault: SimulatedFault, options?: FaultOptions): InjectedFault {
@@ -317,14 +359,35 @@ export class ExportJobsSimulator {
   }
 
   /**
-   * Forgets every job, request and fault, and restarts ids at 1000. The clock and the options are
-   * kept.
+   * Forgets every job, request and fault, restarts ids at 1000 and `tokensIssued` at 0. The clock,
+   * the options and the tokens already issued are kept: a client that caches a token across tests
+   * keeps using it, as it would with Adobe.
    */
   reset(): void {
     this.#jobs = new Map();
     this.#requests = [];
     this.#faults.clear();
     this.#nextId = FIRST_JOB_ID;
+    this.#ims.issued = 0;
+  }
+
+  /**
+   * How many access tokens the simulator's IMS has issued (since the last `reset`): how a test
+   * checks that a client caches its token, and renews it when it must.
+   *
+   * @example
+   * ```ts
+   * const client = new ExportJobsClient({
+   *   credentials: { clientId: 'id', clientSecret: 'secret' }, // IMS's default URL: simulator.fetch answers it
+   *   orgId: 'ORG@AdobeOrg', sandboxName: 'dev', fetch: simulator.fetch,
+   * });
+   * await client.listExportJobs();
+   * await client.listExportJobs();
+   * simulator.tokensIssued; // 1
+   * ```
+   */
+  get tokensIssued(): number {
+    return this.#ims.issued;
   }
 
   /** Every request received so far (up to `requestLogLimit`), oldest first. */
@@ -406,9 +469,9 @@ export class ExportJobsSimulator {
     const record: MutableRecord = {
       method: request.method,
       path,
-      query: Object.fromEntries(url.searchParams),
+      query: recordedQuery(url.searchParams),
       headers,
-      body: parseBody(text),
+      body: recordedBody(text, request.headers),
       sandboxName: request.headers.get('x-sandbox-name') ?? undefined,
       time: this.clock.now(),
       status: 0,
@@ -419,11 +482,12 @@ export class ExportJobsSimulator {
     return record;
   }
 
-  #faultAnswer(fault: Extract<SimulatedFault, { kind: 'status' | 'drop' }>, requestId: string): Response | 'drop' {
+  #faultAnswer(fault: Extract<SimulatedFault, { kind: 'status' | 'drop' }>, requestId: string, ims: boolean): Response | 'drop' {
     if (fault.kind === 'drop') return 'drop';
     const headers: Record<string, string> = { ...fault.headers };
     if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
-    return faultResponse(fault.status, fault.body === undefined ? faultBody(fault.status, requestId) : fault.body, headers);
+    const body = fault.body !== undefined ? fault.body : ims ? imsFaultBody(fault.status) : faultBody(fault.status, requestId);
+    return faultResponse(fault.status, body, headers);
   }
 
   #route(method: string, path: string | undefined, query: URLSearchParams, headers: Headers, text: string, requestId: string): Response {
@@ -452,7 +516,7 @@ export class ExportJobsSimulator {
     const apiKey = headers.get('x-api-key')?.trim();
     if (!apiKey) return gatewayError(403, '403000', 'Api Key is required');
     const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    if (token === undefined || !accepts(this.#credentials.accessToken, token)) return gatewayError(401, '401013', 'Oauth token is not valid');
+    if (token === undefined || !this.#acceptsToken(token)) return gatewayError(401, '401013', 'Oauth token is not valid');
     if (!accepts(this.#credentials.apiKey, apiKey)) return gatewayError(403, '403003', 'Api Key is invalid');
     const orgId = headers.get('x-gw-ims-org-id')?.trim();
     if (!orgId) return gatewayError(400, '400003', 'Missing required header x-gw-ims-org-id');
@@ -460,6 +524,12 @@ export class ExportJobsSimulator {
     const sandbox = headers.get('x-sandbox-name')?.trim();
     if (!sandbox) return gatewayError(400, '400003', 'Missing required header x-sandbox-name');
     return { orgId, sandbox, requestId, profileInstanceId: headers.get('x-profile-instance-id')?.trim() || undefined };
+  }
+
+  /** A token of the simulator's IMS is judged by its expiry; any other by `credentials.accessToken`. */
+  #acceptsToken(token: string): boolean {
+    const verdict = this.#ims.verify(token);
+    return verdict === 'foreign' ? accepts(this.#credentials.accessToken, token) : verdict === 'valid';
   }
 
   #create(text: string, scope: Scope): Response {
@@ -701,15 +771,6 @@ function decodeSegment(segment: string): string {
     return decodeURIComponent(segment);
   } catch {
     return segment;
-  }
-}
-
-function parseBody(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
   }
 }
 
