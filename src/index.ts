@@ -126,3 +126,4 @@ export {
   type FileEntry,
   type FileListing,
 } from './models/data-access.js';
+export { exportSegments, type ExportSegmentsOptions, type ExportSegmentsResult } from './export.js';

@@ -8,6 +8,7 @@ import {
   RequestValidationError,
   VERSION,
   WaitTimeoutError,
+  exportSegments,
   paginateExportJobs,
   waitForCompletion,
   type CreateExportJobRequest,
@@ -20,7 +21,7 @@ import { clientFromSettings, parseCount, parseDuration, type ConnectionFlags } f
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { jobDetails, jobsTable, writeJson } from './output.js';
-import { waitProgress } from './progress.js';
+import { exportProgress, waitProgress } from './progress.js';
 import { runDemo, runSimulator } from './simulator-commands.js';
 import { UsageError } from './usage-error.js';
 
@@ -145,6 +146,43 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       exitCode = await waitAndReport(api, job.id, flags, globals(command), io);
     },
   );
+
+  withWaitOptions(
+    program
+      .command('export')
+      .description('from segments to files: reuse or create the dataset, create the job, wait, download every batch')
+      .requiredOption('--segment <id...>', 'segment id(s) to export')
+      .requiredOption('--out <dir>', 'folder for the files (one sub-folder per segment with --segment-per-batch)')
+      .option('--dataset <id>', 'an existing profile export dataset')
+      .option('--create-dataset <name>', 'create a profile export dataset with this name')
+      .option('--segment-per-batch', 'one batch, and one folder, per segment')
+      .option('--fields <paths>', 'comma-separated profile fields to export (default all)')
+      .option('--concurrency <n>', 'files downloaded at once', '4'),
+  ).action(async (flags: WaitFlags & { segment: string[]; out: string; dataset?: string; createDataset?: string; segmentPerBatch?: boolean; fields?: string; concurrency: string }, command: Command) => {
+    if (Boolean(flags.dataset) === Boolean(flags.createDataset)) throw new UsageError('export needs exactly one of --dataset <id> and --create-dataset <name>');
+    const global = globals(command);
+    const progress = exportProgress(io, Boolean(global.quiet));
+    const result = await exportSegments(client(command), {
+      segments: flags.segment,
+      dir: flags.out,
+      ...(flags.dataset ? { datasetId: flags.dataset } : { createDataset: { name: flags.createDataset! } }),
+      segmentPerBatch: Boolean(flags.segmentPerBatch),
+      ...(flags.fields ? { fields: flags.fields } : {}),
+      concurrency: parseCount(flags.concurrency, '--concurrency'),
+      timeout: parseDuration(flags.timeout, '--timeout'),
+      minDelay: parseDuration(flags.minDelay, '--min-delay'),
+      maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(flags.cancelOnInterrupt ? { cancelOnAbort: true } : {}),
+      ...progress.callbacks,
+    }).finally(() => progress.stop());
+    if (global.json) writeJson(io, { datasetId: result.datasetId, jobId: result.job.id, status: result.job.status, files: result.files });
+    else {
+      const bytes = result.files.reduce((sum, file) => sum + file.bytes, 0);
+      io.stdout.write(`Export job ${result.job.id} ${result.job.status}: ${result.files.length} file(s), ${bytes} bytes in ${flags.out}\n`);
+      for (const file of result.files) io.stdout.write(`  ${file.path}  ${file.bytes}${file.skipped ? '  (already there)' : ''}\n`);
+    }
+  });
 
   program
     .command('simulator')

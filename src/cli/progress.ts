@@ -1,5 +1,5 @@
 import yoctoSpinner from 'yocto-spinner';
-import type { ExportJob, WaitOptions } from '../index.js';
+import type { ExportJob, ExportSegmentsOptions, WaitOptions } from '../index.js';
 import type { CliIo } from './io.js';
 import { statusLabel } from './output.js';
 
@@ -34,6 +34,47 @@ export function waitProgress(io: CliIo, id: number | string, quiet: boolean): { 
     stop: (finalLine) => {
       if (finalLine) spinner.stop(`${finalLine} · ${summary()}`);
       else spinner.stop();
+    },
+  };
+}
+
+/**
+ * Progress of `export` on stderr: the job's status while it runs, then bytes downloaded; live on
+ * a terminal, a line per step otherwise.
+ */
+export function exportProgress(io: CliIo, quiet: boolean): { callbacks: Pick<ExportSegmentsOptions, 'onCreated' | 'onPoll' | 'onStatusChange' | 'onDownloadProgress'>; stop(): void } {
+  if (quiet) return { callbacks: {}, stop: () => {} };
+  let wait: ReturnType<typeof waitProgress> | undefined;
+  let lastPercent = -1;
+  const spinner = io.stderr.isTTY ? yoctoSpinner({ text: 'downloading', stream: io.stderr as NodeJS.WriteStream }) : undefined;
+  return {
+    callbacks: {
+      onCreated: (job) => {
+        io.stderr.write(`Created export job ${job.id} into dataset ${job.destination.datasetId}\n`);
+        wait = waitProgress(io, job.id, false);
+      },
+      onPoll: (job, polls) => wait?.callbacks.onPoll?.(job, polls),
+      onStatusChange: (previous, job) => {
+        wait?.callbacks.onStatusChange?.(previous, job);
+        if (job.status === 'SUCCEEDED' || job.status === 'FAILED') wait?.stop(`job ${job.id}: ${job.status}`);
+      },
+      onDownloadProgress: (progress) => {
+        const total = progress.totalBytes;
+        const text = `batch ${progress.batchId}${progress.segmentId ? ` (${progress.segmentId})` : ''}: ${progress.filesDone}/${progress.filesTotal} files, ${progress.bytes}${total === undefined ? '' : `/${total}`} bytes`;
+        if (spinner) {
+          if (!spinner.isSpinning) spinner.start();
+          spinner.text = text;
+          return;
+        }
+        const percent = total ? Math.floor((progress.bytes / total) * 10) * 10 : -1;
+        if (percent !== lastPercent || progress.filesDone === progress.filesTotal) {
+          lastPercent = percent;
+          io.stderr.write(`${text}\n`);
+        }
+      },
+    },
+    stop: () => {
+      spinner?.stop();
     },
   };
 }
