@@ -255,28 +255,14 @@ describe('response parsing through the client throws nothing but ResponseValidat
     );
   });
 
-  it("for structural mutations of Adobe's job examples and destination fragments, read by get", async () => {
+  it.each([
+    ["Adobe's job examples and destination fragments", 'get', () => jobExamples],
+    ["Adobe's list examples", 'list', () => listExamples],
+    ["Adobe's cancel examples", 'cancel', () => cancelExamples],
+  ] as const)('for structural mutations of %s, read by %s', async (_, operation, examples) => {
     await fc.assert(
-      fc.asyncProperty(mutatedFrom(jobExamples), async (job) => {
-        await expectParsedOrValidationError('get', bodyOf(job));
-      }),
-      { numRuns: ASYNC_RUNS },
-    );
-  });
-
-  it("for structural mutations of Adobe's list examples, read by list", async () => {
-    await fc.assert(
-      fc.asyncProperty(mutatedFrom(listExamples), async (list) => {
-        await expectParsedOrValidationError('list', bodyOf(list));
-      }),
-      { numRuns: ASYNC_RUNS },
-    );
-  });
-
-  it("for structural mutations of Adobe's cancel examples, read by cancel", async () => {
-    await fc.assert(
-      fc.asyncProperty(mutatedFrom(cancelExamples), async (result) => {
-        await expectParsedOrValidationError('cancel', bodyOf(result));
+      fc.asyncProperty(mutatedFrom(examples()), async (value) => {
+        await expectParsedOrValidationError(operation, bodyOf(value));
       }),
       { numRuns: ASYNC_RUNS },
     );

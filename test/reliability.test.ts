@@ -26,6 +26,7 @@ import {
   type CreateExportJobRequest,
   type ExportJobsClientOptions,
 } from '../src/index.js';
+import { jobBody } from './helpers/msw.js';
 import {
   delayHeaders,
   htmlPage,
@@ -106,25 +107,6 @@ function client(overrides: Partial<ExportJobsClientOptions> = {}): ExportJobsCli
   });
 }
 
-/** A job as the service returns it. */
-function jobBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 100,
-    jobType: 'BATCH',
-    destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false, batchId: 'da5cfb4de32c4b93a09f7e37fa53ad52' },
-    fields: 'identities.id,personalEmail.address',
-    schema: { name: '_xdm.context.profile' },
-    imsOrgId: '1BD6382559DF0C130A49422D@AdobeOrg',
-    status: 'NEW',
-    filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }] },
-    mergePolicy: { id: 'timestampOrdered-none-mp', version: 1 },
-    metrics: {},
-    computeGatewayJobId: {},
-    creationTime: 1538615973895,
-    updateTime: 1538616233239,
-    ...overrides,
-  };
-}
 
 const request: CreateExportJobRequest = {
   fields: 'identities.id,personalEmail.address',
