@@ -118,41 +118,30 @@ export class Transport {
   }
 
   async send(request: HttpRequest, settings: CallSettings = {}): Promise<HttpResult> {
-    const used: Used = { requestIds: [] };
-    try {
-      return await this.#sendWithRetries(request, settings, used);
-    } catch (error) {
-      if (!this.#renewable(error, used)) throw error;
-      return await this.#sendWithRetries(request, settings, used);
-    }
+    const { body, ...rest } = await this.#withReplay((used) => this.#attempts(request, settings, used, (_, pending) => pending.text(), { wholeAttempt: true }));
+    return { ...rest, text: body };
   }
 
   /**
    * Like `send`, but resolves as soon as the headers arrive, with the body unread, for downloads.
    * Retries cover getting the response; a body that breaks off later is the caller's to resume.
    */
-  async stream(request: HttpRequest, settings: CallSettings = {}): Promise<StreamResult> {
+  stream(request: HttpRequest, settings: CallSettings = {}): Promise<StreamResult> {
+    return this.#withReplay((used) => this.#attempts(request, settings, used, (response) => Promise.resolve(response.body), { wholeAttempt: false }));
+  }
+
+  /** Runs the attempts; after a 401 with a token source that can renew, renews and runs them once more. */
+  async #withReplay<T>(run: (used: Used) => Promise<T>): Promise<T> {
     const used: Used = { requestIds: [] };
-    const run = () => this.#attempts(request, settings, used, (response) => Promise.resolve(response.body), { wholeAttempt: false });
     try {
-      return await run();
+      return await run(used);
     } catch (error) {
-      if (!this.#renewable(error, used)) throw error;
-      return await run();
+      const source = this.config.token;
+      if (!(error instanceof AuthenticationError && error.status === 401 && source?.invalidate && used.token !== undefined)) throw error;
+      source.invalidate(used.token);
+      this.#logger?.debug('401: renewing the token and replaying once', { status: 401 });
+      return await run(used);
     }
-  }
-
-  /** After a 401, whether the token can be renewed for one replay (and if so, drops it). */
-  #renewable(error: unknown, used: Used): boolean {
-    const source = this.config.token;
-    if (!(error instanceof AuthenticationError && error.status === 401 && source?.invalidate && used.token !== undefined)) return false;
-    source.invalidate(used.token);
-    this.#logger?.debug('401: renewing the token and replaying once', { status: 401 });
-    return true;
-  }
-
-  #sendWithRetries(request: HttpRequest, settings: CallSettings, used: Used): Promise<HttpResult> {
-    return this.#attempts(request, settings, used, async (response, pending) => (await pending.text()) as string, { wholeAttempt: true }).then(({ body, ...rest }) => ({ ...rest, text: body }));
   }
 
   #attempts<B>(
