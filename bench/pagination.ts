@@ -1,100 +1,154 @@
-// Benchmark: paginate 100,000 export jobs (1,000 pages of 100) from a loopback server.
-// Reports, against a baseline run in the same process and interleaved with it:
-//   time  — paginateExportJobs vs a plain fetch loop (same headers, JSON.parse, no validation);
-//   heap  — peak heap growth while iterating vs the retained size of one parsed page.
-// Run: npm run bench   (builds first; needs --expose-gc, which the script passes)
+// Benchmark 3: paginate 100,000 export jobs (1,000 pages of 100) from a loopback server.
+//   time — paginateExportJobs vs a plain fetch loop (same headers, JSON.parse, no validation):
+//          interleaved rounds alternating which goes first, after a warm-up; medians.
+//   heap — peak retained heap while iterating, in units of one parsed, validated page. Measured in
+//          a child process per loop (`--heap raw|sdk`) run without optimising compilers and
+//          without bytecode flushing, so that compiled code does not move the heap: two full GCs
+//          every 10 pages, minus the heap after the loop has ended (what the loop itself holds).
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { ExportJobListSchema, ExportJobsClient, paginateExportJobs } from '../dist/index.js';
+import { bytes, clientOptions, median, ms, RAW_HEADERS, ratio, report, settledHeap, startServer } from './lib.ts';
 
 const JOBS = Number(process.env.JOBS ?? 100_000);
 const LIMIT = 100;
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
+const PAGES = JOBS / LIMIT;
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const TIME_GOAL = 1.2;
+const HEAP_GOAL = 2;
+/** Two full GCs and a heap reading every this many pages while measuring retention. */
+const SAMPLE_EVERY = 10;
+const HEAP_FLAGS = ['--expose-gc', '--max-opt=0', '--no-flush-bytecode'];
 
-const child = fork(fileURLToPath(new URL('./list-server.mjs', import.meta.url)), [], { env: { ...process.env, JOBS: String(JOBS) }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-const baseUrl = `http://127.0.0.1:${chunk.toString().trim()}/data/core/ups`;
-const headers = { authorization: 'Bearer bench-token', 'x-api-key': 'bench', 'x-gw-ims-org-id': 'org@AdobeOrg', 'x-sandbox-name': 'prod', accept: 'application/json' };
-const client = new ExportJobsClient({ accessToken: 'bench-token', apiKey: 'bench', orgId: 'org@AdobeOrg', sandboxName: 'prod', baseUrl });
+type Loop = (onPage: (count: number) => void, maxPages?: number) => Promise<number>;
 
-function settleHeap(): number {
-  gc!();
-  gc!();
-  return process.memoryUsage().heapUsed;
+function loops(baseUrl: string): { raw: Loop; sdk: Loop } {
+  const client = new ExportJobsClient(clientOptions(baseUrl));
+  return {
+    /** The baseline: what a careful hand-written loop does, with no validation. */
+    async raw(onPage, maxPages = Infinity) {
+      let count = 0;
+      let pages = 0;
+      let url: string | undefined = `${baseUrl}/export/jobs?limit=${LIMIT}`;
+      while (url && pages++ < maxPages) {
+        const response = await fetch(url, { headers: RAW_HEADERS });
+        const page = (await response.json()) as { records: unknown[]; link?: { next?: string } };
+        count += page.records.length;
+        onPage(count);
+        url = page.link?.next && page.records.length ? `${baseUrl}${page.link.next}` : undefined;
+      }
+      return count;
+    },
+    async sdk(onPage, maxPages) {
+      let count = 0;
+      for await (const _job of paginateExportJobs(client, { limit: LIMIT }, maxPages ? { maxPages } : {})) {
+        count++;
+        if (count % LIMIT === 0) onPage(count);
+      }
+      return count;
+    },
+  };
 }
 
-/** The baseline: what a careful hand-written loop does, with no validation. */
-async function rawLoop(track: (count: number) => void): Promise<number> {
-  let count = 0;
-  let url: string | undefined = `${baseUrl}/export/jobs?limit=${LIMIT}`;
-  while (url) {
-    const response = await fetch(url, { headers });
-    const page = (await response.json()) as { records: unknown[]; link?: { next?: string } };
-    count += page.records.length;
-    track(count);
-    url = page.link?.next && page.records.length ? `${baseUrl}${page.link.next}` : undefined;
+interface HeapResult {
+  onePage: number;
+  peak: number;
+  /** Retained growth per page over the second half of the pass (a least-squares slope), in bytes. */
+  perPage: number;
+}
+
+/** In a child process: warm up 100 pages, then one measured pass. */
+async function measureHeap(which: 'raw' | 'sdk'): Promise<HeapResult> {
+  const server = await startServer({ JOBS: String(JOBS) });
+  const loop = loops(server.baseUrl)[which];
+  const body = await (await fetch(`${server.baseUrl}/export/jobs?limit=${LIMIT}`, { headers: RAW_HEADERS })).text();
+  const parse = () => (which === 'sdk' ? ExportJobListSchema.parse(JSON.parse(body)) : JSON.parse(body));
+  await loop(() => {}, 100);
+  // Let finalizers and timers of the warm-up run before the reference point.
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    settledHeap();
   }
-  return count;
+  const before = settledHeap();
+  const held = Array.from({ length: 10 }, parse);
+  const onePage = (settledHeap() - before) / held.length;
+  held.length = 0;
+  const samples: number[] = [];
+  await loop((count) => {
+    if (count % (LIMIT * SAMPLE_EVERY) === 0) samples.push(settledHeap());
+  });
+  const after = settledHeap();
+  server.stop();
+  return { onePage, peak: Math.max(...samples) - after, perPage: slope(samples.slice(Math.floor(samples.length / 2))) / SAMPLE_EVERY };
 }
 
-async function sdkLoop(track: (count: number) => void): Promise<number> {
-  let count = 0;
-  for await (const _job of paginateExportJobs(client, { limit: LIMIT })) {
-    count++;
-    if (count % LIMIT === 0) track(count);
-  }
-  return count;
+/** Least-squares slope of values taken at 0, 1, 2... */
+function slope(values: number[]): number {
+  const n = values.length;
+  const meanX = (n - 1) / 2;
+  const meanY = values.reduce((sum, value) => sum + value, 0) / n;
+  let num = 0;
+  let den = 0;
+  values.forEach((value, x) => {
+    num += (x - meanX) * (value - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return num / den;
 }
 
-async function time(loop: (track: (count: number) => void) => Promise<number>): Promise<number> {
+async function heapInChild(which: 'raw' | 'sdk'): Promise<HeapResult> {
+  const child = fork(fileURLToPath(import.meta.url), ['--heap', which], { execArgv: HEAP_FLAGS, env: { ...process.env, JOBS: String(JOBS) } });
+  const [[message]] = (await Promise.all([once(child, 'message'), once(child, 'exit')])) as [[HeapResult], unknown];
+  return message;
+}
+
+async function time(loop: Loop): Promise<number> {
   const started = performance.now();
   const count = await loop(() => {});
   if (count !== JOBS) throw new Error(`expected ${JOBS} jobs, got ${count}`);
   return performance.now() - started;
 }
 
-/**
- * Peak retained heap while iterating: a full GC every 10 pages, so garbage awaiting collection
- * does not count, only what the loop holds on to. Untimed.
- */
-async function retained(loop: (track: (count: number) => void) => Promise<number>): Promise<number> {
-  const before = settleHeap();
-  let peak = 0;
-  await loop((count) => {
-    if (count % (LIMIT * 10) === 0) peak = Math.max(peak, settleHeap() - before);
+const heapAt = process.argv.indexOf('--heap');
+if (heapAt !== -1) {
+  process.send!(await measureHeap(process.argv[heapAt + 1] as 'raw' | 'sdk'));
+} else {
+  const server = await startServer({ JOBS: String(JOBS) });
+  const { raw, sdk } = loops(server.baseUrl);
+  await time(raw); // warm-up both paths once
+  await time(sdk);
+  const rawTimes: number[] = [];
+  const sdkTimes: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [raw, sdk] : [sdk, raw];
+    for (const loop of order) (loop === raw ? rawTimes : sdkTimes).push(await time(loop));
+  }
+  server.stop();
+  const rawHeap = await heapInChild('raw');
+  const sdkHeap = await heapInChild('sdk');
+
+  const timeRatio = median(sdkTimes) / median(rawTimes);
+  const heapPages = sdkHeap.peak / sdkHeap.onePage;
+  report({
+    id: 'pagination',
+    title: '3. Paginate 100,000 jobs',
+    method:
+      `${JOBS.toLocaleString('en')} jobs in ${PAGES} pages of ${LIMIT} from a loopback server in a child process; time: ${ROUNDS} interleaved rounds after one warm-up each. ` +
+      `Heap: a child process per loop with \`${HEAP_FLAGS.join(' ')}\` (no compiled code moving the heap), two full GCs every ${SAMPLE_EVERY} pages, ` +
+      'peak minus the heap once the loop has ended.',
+    head: ['', 'raw fetch loop', 'paginateExportJobs', 'ratio'],
+    rows: [
+      ['time, median', ms(median(rawTimes)), ms(median(sdkTimes)), ratio(timeRatio)],
+      ['time per page', ms(median(rawTimes) / PAGES), ms(median(sdkTimes) / PAGES), ''],
+      ['one page retained', bytes(Math.round(rawHeap.onePage)), bytes(Math.round(sdkHeap.onePage)), ''],
+      ['peak retained while iterating', `${bytes(rawHeap.peak)} (${(rawHeap.peak / rawHeap.onePage).toFixed(2)} pages)`, `${bytes(sdkHeap.peak)} (${heapPages.toFixed(2)} pages)`, ''],
+      ['retained growth per page (2nd half)', `${rawHeap.perPage.toFixed(0)} B`, `${sdkHeap.perPage.toFixed(0)} B`, ''],
+    ],
+    figures: [
+      { name: 'paginate time / raw fetch loop', value: ratio(timeRatio), goal: `<= ${ratio(TIME_GOAL)}`, pass: timeRatio <= TIME_GOAL },
+      { name: 'peak retained heap while paginating', value: `${heapPages.toFixed(2)} pages`, goal: `<= ${HEAP_GOAL} pages`, pass: heapPages <= HEAP_GOAL },
+    ],
+    notes: [],
   });
-  return peak;
 }
-
-/** Retained heap of one parsed, validated page of LIMIT jobs (the mean of ten held at once). */
-async function onePageSize(): Promise<number> {
-  const body = await (await fetch(`${baseUrl}/export/jobs?limit=${LIMIT}`, { headers })).text();
-  const before = settleHeap();
-  const held = Array.from({ length: 10 }, () => ExportJobListSchema.parse(JSON.parse(body)));
-  const after = settleHeap();
-  if (held.some((page) => page.records.length !== LIMIT)) throw new Error('short page');
-  return (after - before) / held.length;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-
-await time(rawLoop); // warm-up both paths once
-await time(sdkLoop);
-const page = await onePageSize();
-const raw: number[] = [];
-const sdk: number[] = [];
-for (let round = 0; round < ROUNDS; round++) {
-  raw.push(await time(rawLoop));
-  sdk.push(await time(sdkLoop));
-}
-const rawHeap = await retained(rawLoop);
-const sdkHeap = await retained(sdkLoop);
-child.disconnect();
-
-console.log(`paginate ${JOBS.toLocaleString('en')} jobs, ${JOBS / LIMIT} pages of ${LIMIT}; ${ROUNDS} interleaved rounds; Node ${process.versions.node}`);
-console.log(`time  raw fetch loop median ${median(raw).toFixed(0)} ms | paginateExportJobs median ${median(sdk).toFixed(0)} ms | ratio ${(median(sdk) / median(raw)).toFixed(2)}x`);
-console.log(`heap  one page retained ${kb(page)} | peak retained growth: paginateExportJobs ${kb(sdkHeap)} (${(sdkHeap / page).toFixed(2)} pages), raw loop ${kb(rawHeap)}`);
