@@ -71,7 +71,7 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
    */
   async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
     const { maxPages, maxItems, cursor: start, ...requestOptions } = this.#options;
-    const followed = new Set<string>();
+    const followed = new RecentCursors();
     let link = start;
     if (link !== undefined) followed.add(cursorKey(link));
     let pages = 0;
@@ -145,6 +145,25 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
     await pages.return();
     if (first.done) throw new RangeError('no page was read');
     return first.value;
+  }
+}
+
+/**
+ * The last cursors followed, to catch a `link.next` that loops back. Bounded, so memory stays flat
+ * however long the listing: a loop longer than this many pages is not caught (`maxPages` bounds it).
+ */
+class RecentCursors {
+  static readonly SIZE = 100;
+  readonly #cursors = new Set<string>();
+
+  has(cursor: string): boolean {
+    return this.#cursors.has(cursor);
+  }
+
+  add(cursor: string): void {
+    this.#cursors.add(cursor);
+    // A Set iterates in insertion order: the first entry is the oldest.
+    if (this.#cursors.size > RecentCursors.SIZE) this.#cursors.delete(this.#cursors.values().next().value!);
   }
 }
 
