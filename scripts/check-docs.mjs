@@ -2,7 +2,12 @@
 //
 // Each block is written to a temporary directory as a file of its own (named after its document
 // and its index there), with a package.json of `"type": "module"` and a generated tsconfig whose
-// `paths` map `aep-export-jobs` to src/index.ts, so the snippets are checked without a build.
+// `paths` map the package's public entry points to their sources, so the snippets are checked
+// without a build: `aep-export-jobs` is src/index.ts, `aep-export-jobs/testing` src/testing/index.ts
+// and `aep-export-jobs/testing/msw` src/testing/msw.ts, read from package.json's `exports` (a
+// subpath the package does not export fails to resolve, as it would for a user). The directory
+// links to the repository's node_modules, so blocks may import the dev dependencies too (msw,
+// vitest) as a user's tests would.
 // The repository's TypeScript runs on this Node (`process.execPath`). tsc's errors are printed
 // with the Markdown file and line they come from; the exit code is 1 when any block fails.
 //
@@ -14,7 +19,7 @@
 //   --keep       keep the temporary directory and print where it is
 //   --docs-root  read README.md and docs/ from <dir> instead of the repository (for the checker's own test)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +98,8 @@ try {
     // `export {}` makes every block a module (top-level await, no shared globals); it goes last so lines keep their numbers.
     writeFileSync(join(workDir, snippet.file), `${snippet.content}\nexport {};\n`);
   }
+  // The dev dependencies (msw, vitest...) resolve through a link to the repository's node_modules.
+  symlinkSync(join(repo, 'node_modules'), join(workDir, 'node_modules'), 'dir');
   writeFileSync(join(workDir, 'package.json'), `${JSON.stringify({ name: 'docs-snippets', private: true, type: 'module' }, null, 2)}\n`);
   const tsconfig = {
     compilerOptions: {
@@ -104,11 +111,7 @@ try {
       typeRoots: [join(repo, 'node_modules', '@types')],
       skipLibCheck: true,
       noEmit: true,
-      paths: {
-        'aep-export-jobs': [join(repo, 'src', 'index.ts')],
-        // Subpath entries: aep-export-jobs/testing is src/testing/index.ts, aep-export-jobs/testing/msw is src/testing/msw.ts.
-        'aep-export-jobs/*': [join(repo, 'src', '*', 'index.ts'), join(repo, 'src', '*.ts')],
-      },
+      paths: entryPointPaths(),
     },
     files: snippets.map((snippet) => snippet.file),
   };
@@ -126,9 +129,40 @@ try {
   }
 } finally {
   if (keep) console.log(`check-docs: the blocks are in ${workDir}`);
-  else rmSync(workDir, { recursive: true, force: true });
+  else {
+    // Unlink the node_modules link first, so that removing the directory can never reach into the repository's.
+    rmLink(join(workDir, 'node_modules'));
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 process.exit(status);
+
+/**
+ * `paths` for the package's public entry points, from package.json's `exports`: each subpath's
+ * `types` file under dist/ maps to its source under src/ (`./dist/testing/msw.d.ts` is
+ * src/testing/msw.ts). Only exported subpaths are mapped, so a block importing an internal module
+ * (`aep-export-jobs/client`) fails, as it would for a user.
+ */
+function entryPointPaths() {
+  const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  const paths = {};
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    const types = typeof target === 'object' && target !== null ? target.types : undefined;
+    if (typeof types !== 'string' || !/^\.\/dist\/.*\.d\.ts$/.test(types)) continue;
+    const source = join(repo, 'src', types.slice('./dist/'.length, -'.d.ts'.length) + '.ts');
+    if (!existsSync(source)) throw new Error(`check-docs: package.json exports ${subpath} with types ${types}, but ${relative(repo, source)} does not exist`);
+    paths[subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`] = [source];
+  }
+  return paths;
+}
+
+function rmLink(path) {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if (error?.code !== 'ENOENT') throw error;
+  }
+}
 
 /** A tsc diagnostic line with the snippet file replaced by the Markdown file and line it came from. */
 function located(line, dir) {

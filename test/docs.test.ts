@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 
@@ -51,6 +51,36 @@ it('the docs check reports a broken block with its file and line', { timeout: 12
   }
 });
 
+it('the docs check maps the package\'s public entry points to their sources, and only those', { timeout: 120_000 }, async () => {
+  const root = await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-test-'));
+  try {
+    await mkdir(join(root, 'docs'));
+    await writeFile(
+      join(root, 'README.md'),
+      [
+        '```ts',
+        "import { ExportJobsClient } from 'aep-export-jobs';",
+        "import { ExportJobsSimulator } from 'aep-export-jobs/testing';",
+        "import { simulatorHandlers } from 'aep-export-jobs/testing/msw';",
+        "import { setupServer } from 'msw/node';",
+        '',
+        "const simulator = new ExportJobsSimulator({ clock: 'manual' });",
+        'setupServer(...simulatorHandlers(simulator));',
+        "new ExportJobsClient({ accessToken: 't', apiKey: 'k', orgId: 'O@AdobeOrg', sandboxName: 's', fetch: simulator.fetch });",
+        '```',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(root, 'docs', 'internal.md'), "```ts\nimport { ExportJobsClient } from 'aep-export-jobs/client';\n```\n");
+    const { code, output } = await runCheckDocs('--docs-root', root);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/^docs\/internal\.md:2:\d+ \(block 1, docs-internal-01\.ts\): error TS2307: Cannot find module 'aep-export-jobs\/client'/m);
+    expect(output).not.toContain('README.md:');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
 it('the README gives the two set-up commands', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
   const development = section(readme, /development|set-?up/i);
@@ -61,7 +91,56 @@ it('the README gives the two set-up commands', async () => {
       .map((line) => line.replace(/^\$\s*/, '').trim())
       .filter(Boolean),
   );
-  expect(commands).toContain('npm install');
-  expect(commands).toContain('npm test');
-  expect(commands.indexOf('npm install')).toBeLessThan(commands.indexOf('npm test'));
+  // Two commands: the first installs and runs the demo on the simulator, the second the tests.
+  expect(commands).toEqual(['npm install && npm run demo', 'npm test']);
+});
+
+/** Markdown text with its fenced code blocks blanked out (links and headings in code do not count). */
+function prose(markdown: string): string {
+  return markdown.replace(/^( {0,3})(`{3,}|~{3,})[^\n]*\n[\s\S]*?^ {0,3}\2[^\S\n]*$/gm, '');
+}
+
+/** GitHub's anchor for each heading of a Markdown text. */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const found = new Set<string>();
+  for (const [, text] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const base = text!
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    found.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return found;
+}
+
+it('every relative link in the README, the docs, the examples\' README and the CHANGELOG leads somewhere', async () => {
+  const documents = ['README.md', 'CHANGELOG.md', 'examples/README.md', ...(await readdir(join(repo, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  const broken: string[] = [];
+  for (const document of documents) {
+    const text = await readFile(join(repo, document), 'utf8');
+    for (const [, target] of prose(text).matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target!)) continue; // https:, mailto:
+      const [path, anchor] = target!.split('#') as [string, string | undefined];
+      const file = path === '' ? join(repo, document) : resolve(repo, dirname(document), path);
+      let targetText: string | undefined;
+      try {
+        targetText = (await stat(file)).isDirectory() ? undefined : await readFile(file, 'utf8');
+      } catch {
+        broken.push(`${document}: ${target} (no such file)`);
+        continue;
+      }
+      if (anchor && file.endsWith('.md') && !anchors(targetText ?? '').has(anchor)) broken.push(`${document}: ${target} (no such heading)`);
+    }
+  }
+  expect(broken).toEqual([]);
+});
+
+it('the docs index links every page of docs/', async () => {
+  const index = await readFile(join(repo, 'docs', 'index.md'), 'utf8');
+  const pages = (await readdir(join(repo, 'docs'))).filter((name) => name.endsWith('.md') && name !== 'index.md');
+  expect(pages.filter((page) => !index.includes(`](${page})`))).toEqual([]);
 });
