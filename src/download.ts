@@ -6,6 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import pMap from 'p-map';
 import { listBatchFiles, type BatchFile } from './batch-files.js';
 import { ConnectionError } from './errors/connection-error.js';
+import { TimeoutError } from './errors/timeout-error.js';
+import { UnsafeResponseError } from './errors/unsafe-response-error.js';
 import { ResponseValidationError } from './errors/response-validation-error.js';
 import { systemErrorCode } from './http/errors.js';
 import { safeFilePath } from './http/path.js';
@@ -64,7 +66,7 @@ export interface DownloadedFile {
   bytes: number;
   /** Already complete on disk: nothing was downloaded. */
   skipped: boolean;
-  /** How many times the download resumed after a broken connection. */
+  /** How many times the download resumed from bytes already on disk (with `Range`). */
   resumes: number;
 }
 
@@ -81,6 +83,12 @@ export async function downloadBatchFiles(dataAccess: Transport, batchId: string,
   const callSettings = { ...settings, ...(signal ? { signal } : {}) };
   const files = await listBatchFiles(dataAccess, batchId, callSettings);
   const targets = files.map((file) => ({ file, path: safeFilePath(dir, file.name, join, resolve) }));
+  const seen = new Set<string>();
+  for (const { file, path } of targets) {
+    // Two files of one batch with the same name would be written to one path at once.
+    if (seen.has(path)) throw new UnsafeResponseError('file name', file.name, 'appears twice in the batch');
+    seen.add(path);
+  }
   const state = {
     bytes: 0,
     filesDone: 0,
@@ -131,12 +139,14 @@ async function downloadFile(
     written = 0;
   }
   if (written > 0) context.onBytes(written, written);
-  let attempts = 0;
+  let resumes = 0;
+  // The body has no deadline of its own (a file may take long), but it must keep moving.
+  const idleTimeout = context.settings.timeout ?? dataAccess.config.timeout;
 
   await withRetries(
     async () => {
-      attempts++;
       if (file.length !== undefined && written === file.length) return;
+      if (written > 0) resumes++;
       const range: Record<string, string> = written > 0 ? { range: `bytes=${written}-` } : {};
       // One retry layer: this loop; the request itself is sent once per attempt.
       const response = await dataAccess.stream(
@@ -151,24 +161,37 @@ async function downloadFile(
       }
       if (append) checkContentRange(response.headers.get('content-range'), written, file, response.requestId);
       const body = response.body ?? new ReadableStream();
+      const idle = new AbortController();
+      let timer = setTimeout(() => idle.abort(), idleTimeout);
+      const signal = context.settings.signal ? AbortSignal.any([context.settings.signal, idle.signal]) : idle.signal;
       try {
         await pipeline(
           Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
           async function* (chunks: AsyncIterable<Buffer>) {
             for await (const chunk of chunks) {
+              clearTimeout(timer);
+              timer = setTimeout(() => idle.abort(), idleTimeout);
               written += chunk.length;
               context.onBytes(chunk.length, written);
               yield chunk;
             }
           },
           createWriteStream(part, { flags: append ? 'a' : 'w' }),
-          context.settings.signal ? { signal: context.settings.signal } : {},
+          { signal },
         );
       } catch (error) {
         if (context.settings.signal?.aborted) throw context.settings.signal.reason;
-        // The body broke off: what reached the disk stays, and the next attempt resumes after it.
-        written = (await sizeOf(part)) ?? 0;
-        throw new ConnectionError(`Download of ${file.name} broke off at byte ${written}: ${(error as Error).message}`, { code: systemErrorCode(error), requestIds: [response.requestId] });
+        // A disk that is full or read-only will not get better by downloading again.
+        if (isFileSystemError(error)) throw error;
+        // The body broke off or stalled: what reached the disk stays, and the next attempt resumes after it.
+        const onDisk = (await sizeOf(part)) ?? 0;
+        context.onBytes(onDisk - written, onDisk);
+        written = onDisk;
+        const reason = idle.signal.aborted ? `no data for ${idleTimeout} ms` : (error as Error).message;
+        if (idle.signal.aborted) throw new TimeoutError(`Download of ${file.name} stalled at byte ${written}: ${reason}`, { timeout: idleTimeout, requestIds: [response.requestId] });
+        throw new ConnectionError(`Download of ${file.name} broke off at byte ${written}: ${reason}`, { code: systemErrorCode(error), requestIds: [response.requestId] });
+      } finally {
+        clearTimeout(timer);
       }
       written = (await sizeOf(part)) ?? written;
       if (file.length !== undefined && written < file.length) {
@@ -183,7 +206,12 @@ async function downloadFile(
     throw new ResponseValidationError(`Downloaded ${written} bytes of ${file.name}, but the listing says ${file.length}`, { body: '', status: 200, requestId: undefined });
   }
   await rename(part, path);
-  return { name: file.name, path, bytes: written, skipped: false, resumes: attempts - 1 };
+  return { name: file.name, path, bytes: written, skipped: false, resumes };
+}
+
+/** An error from the local file system (it has a `syscall` such as `open` or `write`), not from the network. */
+function isFileSystemError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'syscall' in error && ['open', 'write', 'close', 'fsync', 'mkdir', 'rename'].includes(String((error as { syscall: unknown }).syscall));
 }
 
 function checkContentRange(header: string | null, offset: number, file: BatchFile, requestId: string): void {

@@ -4,7 +4,7 @@ import { RequestValidationError } from './errors/request-validation-error.js';
 import type { DownloadedFile, DownloadProgress } from './download.js';
 import { validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
 import type { ExportJob } from './models/export-job.js';
-import { createAndWait, type WaitOptions } from './wait.js';
+import { createAndWait, waitForCompletion, type WaitOptions } from './wait.js';
 
 /**
  * Options of {@link exportSegments}: what to export, where the profiles go in AEP (an existing
@@ -27,6 +27,12 @@ export interface ExportSegmentsOptions extends Omit<WaitOptions, 'resolveOnFailu
   dir: string;
   /** An existing profile export dataset to write into. */
   datasetId?: string;
+  /**
+   * Resume an earlier export instead of starting one: wait for this job (if it is still running)
+   * and download its batches; files already complete are skipped and `.part` files resume.
+   * `segments` and the dataset options are then not used.
+   */
+  jobId?: number;
   /** Or create one with this name (Catalog, profile union schema). */
   createDataset?: { name: string; description?: string };
   /** One batch (and folder) per segment. Default false. */
@@ -71,41 +77,74 @@ export interface ExportSegmentsResult {
  * ```
  */
 export async function exportSegments(client: ExportJobsClient, options: ExportSegmentsOptions): Promise<ExportSegmentsResult> {
-  const { segments, dir, datasetId: given, createDataset, segmentPerBatch = false, concurrency, onDownloadProgress, ...wait } = options;
-  if ((given === undefined) === (createDataset === undefined)) {
-    throw new RequestValidationError('export', [{ path: given === undefined ? 'datasetId' : 'createDataset', message: 'give exactly one of datasetId and createDataset' }]);
+  const { segments, dir, datasetId: given, createDataset, jobId, segmentPerBatch = false, concurrency, onDownloadProgress, ...wait } = options;
+  // The dataset and the downloads go to the same sandbox, with the same headers, as the job.
+  const requestOptions = { ...wait.requestOptions, ...(wait.signal ? { signal: wait.signal } : {}) };
+  let job: ExportJob;
+  let datasetId: string;
+  if (jobId !== undefined) {
+    job = await waitForCompletion(client, jobId, wait);
+    datasetId = job.destination.datasetId;
+  } else {
+    if ((given === undefined) === (createDataset === undefined)) {
+      throw new RequestValidationError('export', [{ path: given === undefined ? 'datasetId' : 'createDataset', message: 'give exactly one of datasetId and createDataset' }]);
+    }
+    if (segments.length === 0) throw new RequestValidationError('export', [{ path: 'segments', message: 'must name at least one segment' }]);
+    const request: CreateExportJobRequest = {
+      ...(options.fields === undefined ? {} : { fields: options.fields }),
+      ...(options.mergePolicy === undefined ? {} : { mergePolicy: options.mergePolicy }),
+      filter: { segments: segments.map((segmentId) => ({ segmentId, ...(options.segmentStatus ? { status: options.segmentStatus } : {}) })) },
+      destination: { datasetId: given ?? 'pending', segmentPerBatch },
+      schema: { name: '_xdm.context.profile' },
+    };
+    // Validate before a dataset is created for a request that could never be sent.
+    validateCreateExportJobRequest(request);
+    datasetId = given ?? (await client.createProfileExportDataset(createDataset!, requestOptions));
+    job = await createAndWait(client, { ...request, destination: { datasetId, segmentPerBatch } }, wait);
   }
-  if (segments.length === 0) throw new RequestValidationError('export', [{ path: 'segments', message: 'must name at least one segment' }]);
-  const request: CreateExportJobRequest = {
-    ...(options.fields === undefined ? {} : { fields: options.fields }),
-    ...(options.mergePolicy === undefined ? {} : { mergePolicy: options.mergePolicy }),
-    filter: { segments: segments.map((segmentId) => ({ segmentId, ...(options.segmentStatus ? { status: options.segmentStatus } : {}) })) },
-    destination: { datasetId: given ?? 'pending', segmentPerBatch },
-    schema: { name: '_xdm.context.profile' },
-  };
-  // Validate before a dataset is created for a request that could never be sent.
-  validateCreateExportJobRequest(request);
-  const signalOptions = wait.signal ? { signal: wait.signal } : {};
-  const datasetId = given ?? (await client.createProfileExportDataset(createDataset!, signalOptions));
-  const job = await createAndWait(client, { ...request, destination: { datasetId, segmentPerBatch } }, wait);
 
   const batches = job.destination.segmentPerBatch
     ? job.destination.batches.map((batch) => ({ batchId: batch.batchId, segmentId: batch.segmentId }))
     : [{ batchId: job.destination.batchId, segmentId: undefined }];
+  const folders = new SegmentFolders();
   const files: ExportSegmentsResult['files'] = [];
   for (const { batchId, segmentId } of batches) {
     // A failed segment's batch id is "": there is nothing to download for it.
     if (!batchId) continue;
-    const target = segmentPerBatch && segmentId ? join(dir, segmentFolder(segmentId)) : dir;
-    const written = await client.downloadBatchFiles(batchId, {
-      dir: target,
-      ...(concurrency === undefined ? {} : { concurrency }),
-      ...signalOptions,
-      ...(onDownloadProgress ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) } : {}),
-    });
+    const target = job.destination.segmentPerBatch && segmentId ? join(dir, folders.of(segmentId)) : dir;
+    const written = await client.downloadBatchFiles(
+      batchId,
+      {
+        dir: target,
+        ...(concurrency === undefined ? {} : { concurrency }),
+        ...(wait.signal ? { signal: wait.signal } : {}),
+        ...(onDownloadProgress ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) } : {}),
+      },
+      requestOptions,
+    );
     files.push(...written.map((file) => ({ ...file, batchId, segmentId })));
   }
   return { datasetId, job, files };
+}
+
+/**
+ * One folder name per segment id: safe characters only, and distinct for distinct ids (`a/b` and
+ * `a_b` would otherwise share one).
+ */
+class SegmentFolders {
+  readonly #bySegment = new Map<string, string>();
+  readonly #taken = new Set<string>();
+
+  of(segmentId: string): string {
+    const known = this.#bySegment.get(segmentId);
+    if (known) return known;
+    const base = segmentFolder(segmentId);
+    let name = base;
+    for (let index = 2; this.#taken.has(name); index++) name = `${base}_${index}`;
+    this.#bySegment.set(segmentId, name);
+    this.#taken.add(name);
+    return name;
+  }
 }
 
 /** A segment id as one safe folder name. */

@@ -91,12 +91,14 @@ export {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
+  type ApiErrorInit,
 } from './errors/api-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';
 export { ConnectionError } from './errors/connection-error.js';
 export { TimeoutError } from './errors/timeout-error.js';
 export { RequestValidationError, type ValidationIssue } from './errors/request-validation-error.js';
 export { ResponseValidationError } from './errors/response-validation-error.js';
+export { UnsafeResponseError } from './errors/unsafe-response-error.js';
 export { PaginationError } from './errors/pagination-error.js';
 export { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
 

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { ExportJobsError, NotFoundError, PaginationError, RequestValidationError, ServerError, paginateExportJobs, type ExportJob } from '../src/index.js';
+import { ExportJobsError, NotFoundError, PaginationError, ServerError, UnsafeResponseError, paginateExportJobs, type ExportJob } from '../src/index.js';
 import { BASE_URL, JOBS_URL, jobBody, makeClient, server, useMsw } from './helpers/msw.js';
 
 useMsw();
@@ -128,7 +128,7 @@ describe('paginateExportJobs', () => {
         for await (const job of paginateExportJobs(makeClient(), { limit: 2 })) jobs.push(job);
       })().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(PaginationError);
-      expect((error as PaginationError).cause).toBeInstanceOf(RequestValidationError);
+      expect((error as PaginationError).cause).toBeInstanceOf(UnsafeResponseError);
       expect(jobs).toHaveLength(2);
       expect(evil).not.toHaveBeenCalled();
     }

@@ -17,7 +17,7 @@ import {
   NotFoundError,
   PaginationError,
   RateLimitError,
-  RequestValidationError,
+  UnsafeResponseError,
   ResponseValidationError,
   ServerError,
   TimeoutError,
@@ -404,7 +404,7 @@ describe('redirects and foreign links', () => {
       })(),
     );
     expect(error).toBeInstanceOf(PaginationError);
-    expect((error as PaginationError).cause).toBeInstanceOf(RequestValidationError);
+    expect((error as PaginationError).cause).toBeInstanceOf(UnsafeResponseError);
     expect((error as PaginationError).pages).toBe(1);
     expect((error as PaginationError).items).toBe(1);
     expect(seen).toEqual([100]);

@@ -78,7 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const logger: Logger | undefined = flags.verbose ? { debug: (message) => io.stderr.write(`${message}\n`) } : undefined;
     return clientFromSettings(flags, io.env, logger);
   };
-  const tty = Boolean(io.stderr.isTTY) && !io.env.NO_COLOR;
+  // Colour only on a terminal, and never with NO_COLOR (https://no-color.org).
+  const colour = Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR;
   const requestOptions = () => (io.signal ? { signal: io.signal } : {});
 
   program
@@ -94,13 +95,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       if (flags.all) {
         const jobs = await paginateExportJobs(api, query, requestOptions()).toArray({ maxItems: parseCount(flags.maxItems, '--max-items') });
         if (globals(command).json) writeJson(io, jobs);
-        else io.stdout.write(jobsTable(jobs, Boolean((io.stdout as { isTTY?: boolean }).isTTY)));
+        else io.stdout.write(jobsTable(jobs, colour));
         return;
       }
       const page = await api.listExportJobs(query, requestOptions());
       if (globals(command).json) writeJson(io, page);
       else {
-        io.stdout.write(jobsTable(page.records, Boolean((io.stdout as { isTTY?: boolean }).isTTY)));
+        io.stdout.write(jobsTable(page.records, colour));
         if (page.link.next) io.stderr.write(`more jobs: use --all, or --limit to see more per page\n`);
       }
     });
@@ -111,7 +112,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument('<id>', 'export job id')
     .action(async (id: string, _flags: unknown, command: Command) => {
       const job = await client(command).getExportJob(id, requestOptions());
-      printJob(io, job, Boolean(globals(command).json), tty);
+      printJob(io, job, Boolean(globals(command).json), colour);
     });
 
   withCreateOptions(program.command('create').description('create an export job')).action(async (flags: CreateFlags, command: Command) => {
@@ -133,7 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   withWaitOptions(program.command('wait').description('wait for an export job to finish').argument('<id>', 'export job id')).action(
     async (id: string, flags: WaitFlags, command: Command) => {
-      exitCode = await waitAndReport(client(command), id, flags, globals(command), io);
+      exitCode = await waitAndReport(client(command), id, flags, globals(command), io, colour);
     },
   );
 
@@ -143,7 +144,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       const api = client(command);
       const job = await api.createExportJob(request, requestOptions());
       if (!globals(command).quiet) io.stderr.write(`Created export job ${job.id}\n`);
-      exitCode = await waitAndReport(api, job.id, flags, globals(command), io);
+      exitCode = await waitAndReport(api, job.id, flags, globals(command), io, colour);
     },
   );
 
@@ -151,21 +152,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     program
       .command('export')
       .description('from segments to files: reuse or create the dataset, create the job, wait, download every batch')
-      .requiredOption('--segment <id...>', 'segment id(s) to export')
+      .option('--segment <id...>', 'segment id(s) to export')
       .requiredOption('--out <dir>', 'folder for the files (one sub-folder per segment with --segment-per-batch)')
+      .option('--job <id>', 'resume an earlier export: wait for this job and download what is missing')
       .option('--dataset <id>', 'an existing profile export dataset')
       .option('--create-dataset <name>', 'create a profile export dataset with this name')
       .option('--segment-per-batch', 'one batch, and one folder, per segment')
       .option('--fields <paths>', 'comma-separated profile fields to export (default all)')
       .option('--concurrency <n>', 'files downloaded at once', '4'),
-  ).action(async (flags: WaitFlags & { segment: string[]; out: string; dataset?: string; createDataset?: string; segmentPerBatch?: boolean; fields?: string; concurrency: string }, command: Command) => {
-    if (Boolean(flags.dataset) === Boolean(flags.createDataset)) throw new UsageError('export needs exactly one of --dataset <id> and --create-dataset <name>');
+  ).action(async (flags: WaitFlags & { segment?: string[]; out: string; job?: string; dataset?: string; createDataset?: string; segmentPerBatch?: boolean; fields?: string; concurrency: string }, command: Command) => {
+    if (flags.job === undefined) {
+      if (!flags.segment?.length) throw new UsageError('export needs --segment <id>... (or --job <id> to resume an earlier export)');
+      if (Boolean(flags.dataset) === Boolean(flags.createDataset)) throw new UsageError('export needs exactly one of --dataset <id> and --create-dataset <name>');
+    }
     const global = globals(command);
     const progress = exportProgress(io, Boolean(global.quiet));
     const result = await exportSegments(client(command), {
-      segments: flags.segment,
+      segments: flags.segment ?? [],
       dir: flags.out,
-      ...(flags.dataset ? { datasetId: flags.dataset } : { createDataset: { name: flags.createDataset! } }),
+      ...(flags.job !== undefined ? { jobId: parseCount(flags.job, '--job') } : flags.dataset ? { datasetId: flags.dataset } : { createDataset: { name: flags.createDataset! } }),
       segmentPerBatch: Boolean(flags.segmentPerBatch),
       ...(flags.fields ? { fields: flags.fields } : {}),
       concurrency: parseCount(flags.concurrency, '--concurrency'),
@@ -173,7 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       minDelay: parseDuration(flags.minDelay, '--min-delay'),
       maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
       ...(io.signal ? { signal: io.signal } : {}),
-      ...(flags.cancelOnInterrupt ? { cancelOnAbort: true } : {}),
+      ...(flags.cancelOnInterrupt ? { cancelOnAbort: true, onCancel: cancelReporter(io, 'export job') } : {}),
       ...progress.callbacks,
     }).finally(() => progress.stop());
     if (global.json) writeJson(io, { datasetId: result.datasetId, jobId: result.job.id, status: result.job.status, files: result.files });
@@ -250,7 +255,7 @@ async function createRequest(flags: CreateFlags, io: CliIo): Promise<CreateExpor
   };
 }
 
-async function waitAndReport(client: ExportJobsClient, id: number | string, flags: WaitFlags, global: GlobalFlags, io: CliIo): Promise<number> {
+async function waitAndReport(client: ExportJobsClient, id: number | string, flags: WaitFlags, global: GlobalFlags, io: CliIo, colour: boolean): Promise<number> {
   const progress = waitProgress(io, id, Boolean(global.quiet));
   const options: WaitOptions = {
     timeout: parseDuration(flags.timeout, '--timeout'),
@@ -258,7 +263,7 @@ async function waitAndReport(client: ExportJobsClient, id: number | string, flag
     maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
     resolveOnFailure: true,
     ...(io.signal ? { signal: io.signal } : {}),
-    ...(flags.cancelOnInterrupt ? { cancelOnAbort: true, onCancel: (outcome) => io.stderr.write(outcome.ok ? `Cancel requested for job ${id}\n` : `Could not cancel job ${id}: ${(outcome.error as Error).message}\n`) } : {}),
+    ...(flags.cancelOnInterrupt ? { cancelOnAbort: true, onCancel: cancelReporter(io, `job ${id}`) } : {}),
     ...progress.callbacks,
   };
   let job: ExportJob;
@@ -271,8 +276,12 @@ async function waitAndReport(client: ExportJobsClient, id: number | string, flag
   const succeeded = job.status === 'SUCCEEDED';
   progress.stop(`job ${job.id}: ${job.status}`);
   if (global.json) writeJson(io, job);
-  else io.stdout.write(jobDetails(job, Boolean((io.stdout as { isTTY?: boolean }).isTTY)));
+  else io.stdout.write(jobDetails(job, colour));
   return succeeded ? ExitCode.Success : ExitCode.JobFailed;
+}
+
+function cancelReporter(io: CliIo, what: string): NonNullable<WaitOptions['onCancel']> {
+  return (outcome) => io.stderr.write(outcome.ok ? `Cancel requested for ${what}\n` : `Could not cancel ${what}: ${(outcome.error as Error).message}\n`);
 }
 
 function printJob(io: CliIo, job: ExportJob, json: boolean, tty: boolean): void {

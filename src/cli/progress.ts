@@ -28,7 +28,7 @@ export function waitProgress(io: CliIo, id: number | string, quiet: boolean): { 
     callbacks: {
       onPoll: (job: ExportJob, polls: number) => {
         count = polls;
-        spinner.text = `job ${id}: ${statusLabel(job.status, true)} · ${summary()}`;
+        spinner.text = `job ${id}: ${statusLabel(job.status, !io.env.NO_COLOR)} · ${summary()}`;
       },
     },
     stop: (finalLine) => {

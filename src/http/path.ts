@@ -1,4 +1,5 @@
 import { RequestValidationError } from '../errors/request-validation-error.js';
+import { UnsafeResponseError } from '../errors/unsafe-response-error.js';
 
 /**
  * Turns an export job id into one safe path segment. Ids are numbers in the API; a string id is
@@ -30,7 +31,7 @@ function idProblem(id: unknown): string | undefined {
  */
 export function nextLinkPath(link: string, basePath: string): string {
   const refuse = (why: string): never => {
-    throw new RequestValidationError('link.next', [{ path: 'link.next', message: `${why}, got ${JSON.stringify(link.slice(0, 200))}` }]);
+    throw new UnsafeResponseError('link.next', String(link), why);
   };
   if (typeof link !== 'string' || link === '') return refuse('must be a non-empty string');
   if (!link.startsWith('/') || link.startsWith('//')) return refuse('must be a relative path starting with a single "/" (absolute and protocol-relative links are not followed)');
@@ -52,7 +53,7 @@ export function nextLinkPath(link: string, basePath: string): string {
 export function linkUnder(link: string, baseUrl: string, field: string): string {
   const base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const refuse = (why: string): never => {
-    throw new RequestValidationError(field, [{ path: field, message: `${why}, got ${JSON.stringify(link.slice(0, 200))}` }]);
+    throw new UnsafeResponseError(field, String(link), why);
   };
   if (typeof link !== 'string' || link === '' || link.includes('\\') || link.startsWith('//')) return refuse('must be a link on the API origin');
   if (!URL.canParse(link, base)) return refuse('must be a valid URL');
@@ -69,7 +70,7 @@ export function linkUnder(link: string, baseUrl: string, field: string): string 
  */
 export function safeFilePath(dir: string, name: string, join: (...parts: string[]) => string, resolve: (...parts: string[]) => string): string {
   const refuse = (why: string): never => {
-    throw new RequestValidationError('file name', [{ path: 'name', message: `${why}: ${JSON.stringify(name.slice(0, 200))}` }]);
+    throw new UnsafeResponseError('file name', name, why);
   };
   if (name === '' || name.includes('\0') || name.includes('\\')) return refuse('is empty or holds a NUL or a backslash');
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return refuse('is absolute');
