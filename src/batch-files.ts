@@ -1,4 +1,4 @@
-import { RequestValidationError } from './errors/request-validation-error.js';
+import { UnsafeResponseError } from './errors/unsafe-response-error.js';
 import { parseBody } from './http/parse.js';
 import { jobIdSegment, linkUnder } from './http/path.js';
 import type { CallSettings, HttpResult, Transport } from './http/transport.js';
@@ -33,7 +33,7 @@ export async function listBatchFiles(dataAccess: Transport, batchId: string, set
 
   const collect = async (dataSetFileId: string, depth: number): Promise<void> => {
     if (visited.has(dataSetFileId)) return;
-    if (depth > MAX_DEPTH) throw new RequestValidationError('batch listing', [{ path: 'dataSetFileId', message: `directories nest deeper than ${MAX_DEPTH} levels at ${dataSetFileId}` }]);
+    if (depth > MAX_DEPTH) throw new UnsafeResponseError('dataSetFileId', dataSetFileId, `directories nest deeper than ${MAX_DEPTH} levels`);
     visited.add(dataSetFileId);
     for await (const listing of pages(`files/${jobIdSegment(dataSetFileId, 'dataSetFileId', 'dataset file id')}?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`, (result) => parseBody(result, FileListingSchema))) {
       for (const entry of listing.data) {
@@ -60,7 +60,7 @@ export async function listBatchFiles(dataAccess: Transport, batchId: string, set
     const followed = new Set<string>();
     let path: string | undefined = first;
     while (path !== undefined) {
-      if (followed.has(path)) throw new RequestValidationError('batch listing', [{ path: '_links.next.href', message: `repeats a page already read (${path})` }]);
+      if (followed.has(path)) throw new UnsafeResponseError('_links.next.href', path, 'repeats a page already read');
       followed.add(path);
       const page = parse(await dataAccess.send({ method: 'GET', path, idempotent: true }, settings));
       yield page;

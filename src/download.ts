@@ -1,10 +1,10 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pMap from 'p-map';
 import { listBatchFiles, type BatchFile } from './batch-files.js';
+import { ApiError } from './errors/api-error.js';
 import { ConnectionError } from './errors/connection-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
 import { UnsafeResponseError } from './errors/unsafe-response-error.js';
@@ -12,7 +12,7 @@ import { ResponseValidationError } from './errors/response-validation-error.js';
 import { systemErrorCode } from './http/errors.js';
 import { safeFilePath } from './http/path.js';
 import { withRetries } from './http/retry.js';
-import type { CallSettings, Transport } from './http/transport.js';
+import type { CallSettings, StreamResult, Transport } from './http/transport.js';
 
 /**
  * Options of `downloadBatchFiles`.
@@ -85,9 +85,12 @@ export async function downloadBatchFiles(dataAccess: Transport, batchId: string,
   const targets = files.map((file) => ({ file, path: safeFilePath(dir, file.name, join, resolve) }));
   const seen = new Set<string>();
   for (const { file, path } of targets) {
-    // Two files of one batch with the same name would be written to one path at once.
-    if (seen.has(path)) throw new UnsafeResponseError('file name', file.name, 'appears twice in the batch');
-    seen.add(path);
+    // Two files of one batch with the same name would be written to one path at once; so would
+    // `x.part` and the `.part` of `x`.
+    for (const taken of [path, `${path}${PART}`]) {
+      if (seen.has(taken)) throw new UnsafeResponseError('file name', file.name, 'appears twice in the batch, or names the .part of another file');
+      seen.add(taken);
+    }
   }
   const state = {
     bytes: 0,
@@ -139,6 +142,8 @@ async function downloadFile(
     written = 0;
   }
   if (written > 0) context.onBytes(written, written);
+  // The .part exists from here on, even for a 0-byte file that no attempt will write to.
+  await appendFile(part, new Uint8Array());
   let resumes = 0;
   // The body has no deadline of its own (a file may take long), but it must keep moving.
   const idleTimeout = context.settings.timeout ?? dataAccess.config.timeout;
@@ -149,10 +154,20 @@ async function downloadFile(
       if (written > 0) resumes++;
       const range: Record<string, string> = written > 0 ? { range: `bytes=${written}-` } : {};
       // One retry layer: this loop; the request itself is sent once per attempt.
-      const response = await dataAccess.stream(
-        { method: 'GET', path: file.downloadPath, idempotent: true },
-        { ...context.settings, maxRetries: 0, headers: { ...context.settings.headers, ...range, accept: '*/*' } },
-      );
+      let response: StreamResult;
+      try {
+        response = await dataAccess.stream(
+          { method: 'GET', path: file.downloadPath, idempotent: true },
+          { ...context.settings, maxRetries: 0, headers: { ...context.settings.headers, ...range, accept: '*/*' } },
+        );
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 416 && written > 0)) throw error;
+        // Nothing after byte `written`: the server's file ends there (`Content-Range: bytes */N`).
+        const total = /^bytes \*\/(\d+)$/.exec(error.headers['content-range'] ?? '')?.[1];
+        if (total !== undefined && Number(total) === written && file.length === undefined) return;
+        await rm(part, { force: true });
+        throw new ResponseValidationError(`${file.name} is ${total ?? `at most ${written}`} bytes on the server, but the listing says ${file.length ?? 'more'}`, { body: '', status: 416, requestId: error.requestId });
+      }
       const append = written > 0 && response.status === 206;
       if (written > 0 && !append) {
         // The server ignored the range: start over.
@@ -160,29 +175,41 @@ async function downloadFile(
         written = 0;
       }
       if (append) checkContentRange(response.headers.get('content-range'), written, file, response.requestId);
-      const body = response.body ?? new ReadableStream();
+      const body = response.body;
       const idle = new AbortController();
       let timer = setTimeout(() => idle.abort(), idleTimeout);
       const signal = context.settings.signal ? AbortSignal.any([context.settings.signal, idle.signal]) : idle.signal;
+      // A body that breaks off ends the file cleanly instead of destroying it: every byte that
+      // arrived reaches the disk, and the error is rethrown once it has.
+      let broken: { error: unknown } | undefined;
+      async function* received(): AsyncGenerator<Uint8Array> {
+        if (!body) return;
+        try {
+          for await (const chunk of body) {
+            clearTimeout(timer);
+            timer = setTimeout(() => idle.abort(), idleTimeout);
+            written += chunk.length;
+            // A runaway server must not fill the disk: stop as soon as the file outgrows its listed size.
+            if (file.length !== undefined && written > file.length) throw new ResponseValidationError(`${file.name} is longer than the ${file.length} bytes its listing says`, { body: '', status: response.status, requestId: response.requestId });
+            context.onBytes(chunk.length, written);
+            yield chunk;
+          }
+        } catch (error) {
+          if (signal.aborted || error instanceof ResponseValidationError) throw error;
+          broken = { error };
+        }
+      }
       try {
-        await pipeline(
-          Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>),
-          async function* (chunks: AsyncIterable<Buffer>) {
-            for await (const chunk of chunks) {
-              clearTimeout(timer);
-              timer = setTimeout(() => idle.abort(), idleTimeout);
-              written += chunk.length;
-              context.onBytes(chunk.length, written);
-              yield chunk;
-            }
-          },
-          createWriteStream(part, { flags: append ? 'a' : 'w' }),
-          { signal },
-        );
+        await pipeline(received(), createWriteStream(part, { flags: append ? 'a' : 'w' }), { signal });
+        if (broken) throw broken.error;
       } catch (error) {
         if (context.settings.signal?.aborted) throw context.settings.signal.reason;
         // A disk that is full or read-only will not get better by downloading again.
         if (isFileSystemError(error)) throw error;
+        if (error instanceof ResponseValidationError) {
+          await rm(part, { force: true });
+          throw error;
+        }
         // The body broke off or stalled: what reached the disk stays, and the next attempt resumes after it.
         const onDisk = (await sizeOf(part)) ?? 0;
         context.onBytes(onDisk - written, onDisk);

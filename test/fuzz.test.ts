@@ -71,11 +71,17 @@ const requestExamples = ofKind('createRequest');
 type Path = Array<string | number>;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Every path in a JSON value, the root (`[]`) first. */
-function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
+/**
+ * Every path in a JSON value, the root (`[]`) first. A mutation can share an object under its own
+ * descendant, so the walk stops at values already on its path and at a depth no example reaches.
+ */
+function pathsOf(value: unknown, prefix: Path = [], out: Path[] = [], ancestors = new Set<unknown>()): Path[] {
   out.push(prefix);
-  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...prefix, index], out));
-  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out);
+  if (typeof value !== 'object' || value === null || ancestors.has(value) || prefix.length > 32) return out;
+  ancestors.add(value);
+  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...prefix, index], out, ancestors));
+  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out, ancestors);
+  ancestors.delete(value);
   return out;
 }
 

@@ -9,11 +9,30 @@
  *   Latencies add up with each other and with a status or drop fault on the same request.
  * - `drop`: no answer at all; the connection is lost (msw: `HttpResponse.error()`; the loopback
  *   server destroys the socket; `simulator.fetch` rejects as undici does).
+ *   With `afterBytes`, the connection is lost in the MIDDLE of the body instead: the simulator
+ *   answers (status and headers, with the full `Content-Length`), sends that many bytes of the
+ *   body, then the connection breaks. The loopback server destroys the socket after writing
+ *   them; through `simulator.fetch` (and msw) the body stream errors with undici's
+ *   `TypeError('terminated')` whose cause has code `UND_ERR_SOCKET`. A body no longer than
+ *   `afterBytes` arrives whole. The simulator always acts on such a request (`when` is ignored).
  */
 export type SimulatedFault =
   | { kind: 'status'; status: number; retryAfter?: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'latency'; ms: number }
-  | { kind: 'drop' };
+  | { kind: 'drop'; afterBytes?: number };
+
+/** Which of the simulated services a request went to. */
+export type SimulatedService = 'export-jobs' | 'catalog' | 'data-access' | 'ims';
+
+/** What faults are matched against: a request as the log records it. */
+export interface FaultTarget {
+  method: string;
+  /** The recorded path (after the service's base path). */
+  path: string;
+  /** `undefined` for a request outside every service. */
+  service: SimulatedService | undefined;
+  query: URLSearchParams;
+}
 
 /**
  * Which requests a fault applies to, and how often.
@@ -44,11 +63,24 @@ export interface FaultOptions {
      * IMS token endpoint's `'/ims/token/v3'`. `:name` matches one segment and a trailing slash is
      * ignored; a RegExp is tested on the path as is.
      *
-     * Without `path`, a fault only hits API requests: the IMS token endpoint (and anything else
-     * outside the base path) is only hit by a fault whose `path` matches it, so a fault meant for
-     * the API (`{ method: 'POST' }`, or none at all) is never used up by a client's token request.
+     * Without `path` (or `service`), a fault only hits API requests (export jobs, Catalog and
+     * Data Access): the IMS token endpoint (and anything else outside the services) is only hit by
+     * a fault whose `path` matches it, so a fault meant for the API (`{ method: 'POST' }`, or none
+     * at all) is never used up by a client's token request. Catalog and Data Access paths are
+     * recorded after their own base paths: `'/dataSets'`, `'/batches/:id/files'`, `'/files/:id'`.
      */
     path?: string | RegExp;
+    /**
+     * The service: `'export-jobs'`, `'catalog'`, `'data-access'` or `'ims'`. Naming `'ims'` lets
+     * a fault without `path` hit the token endpoint.
+     */
+    service?: SimulatedService;
+    /**
+     * Query parameters: a string must equal the value, a RegExp must match it, `true` requires the
+     * parameter and `false` its absence. `{ path: true }` on `/files/:id` picks file downloads
+     * (`/files/{id}?path=...`) and leaves the file listings alone.
+     */
+    query?: Readonly<Record<string, string | RegExp | boolean>>;
   };
   /**
    * `'request'` (default): the fault replaces the simulator's work; nothing happens to the jobs.
@@ -85,8 +117,12 @@ interface Entry {
   probability: number;
   method: string | undefined;
   path: RegExp | undefined;
+  service: SimulatedService | undefined;
+  query: ReadonlyArray<[string, string | RegExp | boolean]>;
   when: 'request' | 'response';
 }
+
+const API_SERVICES: ReadonlySet<SimulatedService | undefined> = new Set(['export-jobs', 'catalog', 'data-access']);
 
 /** The faults injected into one simulator, in injection order. */
 export class FaultList {
@@ -124,13 +160,15 @@ export class FaultList {
    * or drop fault that hits wins, and later ones are left untouched for the next request. A request
    * outside the API (`api: false`) is only hit by faults that name a matching path.
    */
-  decide(method: string, path: string, random: () => number, api = true): FaultDecision {
+  decide(target: FaultTarget, random: () => number): FaultDecision {
     const decision: FaultDecision = { delay: 0, applied: [] };
     for (const entry of [...this.#entries]) {
       const terminal = entry.fault.kind !== 'latency';
       if (terminal && decision.terminal) continue;
-      if (entry.method !== undefined && entry.method !== method.toUpperCase()) continue;
-      if (entry.path === undefined ? !api : !entry.path.test(path)) continue;
+      if (entry.method !== undefined && entry.method !== target.method.toUpperCase()) continue;
+      if (entry.service !== undefined && entry.service !== target.service) continue;
+      if (entry.path === undefined ? entry.service === undefined && !API_SERVICES.has(target.service) : !entry.path.test(target.path)) continue;
+      if (!entry.query.every(([name, expected]) => queryMatches(target.query.get(name), expected))) continue;
       if (entry.probability < 1 && !(random() < entry.probability)) continue;
       entry.hits += 1;
       entry.remaining -= 1;
@@ -158,6 +196,9 @@ function makeEntry(fault: SimulatedFault, options: FaultOptions): Entry {
       if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new RangeError(`A latency fault needs ms >= 0, got ${String(fault.ms)}`);
       break;
     case 'drop':
+      if (fault.afterBytes !== undefined && !(Number.isSafeInteger(fault.afterBytes) && fault.afterBytes >= 0)) {
+        throw new RangeError(`A drop fault's afterBytes must be a whole number of bytes >= 0, got ${String(fault.afterBytes)}`);
+      }
       break;
     default:
       throw new TypeError(`Unknown fault kind ${JSON.stringify((fault as { kind?: unknown }).kind)}: use 'status', 'latency' or 'drop'`);
@@ -166,6 +207,10 @@ function makeEntry(fault: SimulatedFault, options: FaultOptions): Entry {
   if (!(probability >= 0 && probability <= 1)) throw new RangeError(`probability must be between 0 and 1, got ${String(options.probability)}`);
   const times = options.times ?? (options.probability === undefined ? 1 : Infinity);
   if (!(times === Infinity || (Number.isInteger(times) && times > 0))) throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);
+  const service = options.match?.service;
+  if (service !== undefined && !['export-jobs', 'catalog', 'data-access', 'ims'].includes(service)) {
+    throw new TypeError(`match.service must be 'export-jobs', 'catalog', 'data-access' or 'ims', got ${JSON.stringify(service)}`);
+  }
   const when = options.when ?? 'request';
   if (when !== 'request' && when !== 'response') throw new TypeError(`when must be 'request' or 'response', got ${JSON.stringify(when)}`);
   return {
@@ -175,8 +220,17 @@ function makeEntry(fault: SimulatedFault, options: FaultOptions): Entry {
     probability,
     method: options.match?.method?.toUpperCase(),
     path: pathMatcher(options.match?.path),
+    service: options.match?.service,
+    query: Object.entries(options.match?.query ?? {}),
     when,
   };
+}
+
+function queryMatches(value: string | null, expected: string | RegExp | boolean): boolean {
+  if (expected === true) return value !== null;
+  if (expected === false) return value === null;
+  if (value === null) return false;
+  return typeof expected === 'string' ? value === expected : expected.test(value);
 }
 
 function pathMatcher(path: string | RegExp | undefined): RegExp | undefined {

@@ -6,9 +6,8 @@
  * @packageDocumentation
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
-import { sleep } from '../http/sleep.js';
 import { ADOBE_IMS_URL } from './ims.js';
-import type { DispatchOptions, ExportJobsSimulator } from './simulator.js';
+import { waitOut, type DispatchOptions, type ExportJobsSimulator } from './simulator.js';
 
 /** Where the handlers answer. */
 export interface SimulatorHandlersOptions {
@@ -23,11 +22,24 @@ export interface SimulatorHandlersOptions {
    * `false` leaves IMS to handlers of your own.
    */
   imsUrl?: string | false;
+  /**
+   * The Catalog base URL your client uses (`catalogUrl`): requests under it go to the simulated
+   * Catalog. Default: `baseUrl`'s origin plus the simulator's `catalogBasePath`
+   * (`/data/foundation/catalog`), the client's default; `false` leaves it to handlers of your own.
+   */
+  catalogUrl?: string | false;
+  /**
+   * The Data Access base URL your client uses (`dataAccessUrl`): requests under it go to the
+   * simulated Data Access. Default: `baseUrl`'s origin plus the simulator's `dataAccessBasePath`
+   * (`/data/foundation/export`), the client's default; `false` leaves it to handlers of your own.
+   */
+  dataAccessUrl?: string | false;
 }
 
 /**
  * msw handlers that answer every request under `baseUrl` from the simulator: the export jobs
- * routes, and the simulator's 404/405 for anything else under it; and requests to `imsUrl` from
+ * routes, and the simulator's 404/405 for anything else under it; requests under `catalogUrl` and
+ * `dataAccessUrl` from the simulated Catalog and Data Access; and requests to `imsUrl` from
  * the simulator's IMS. Injected latency waits on `setTimeout` (so fake timers drive it); a dropped
  * connection is `HttpResponse.error()`.
  *
@@ -48,14 +60,18 @@ export interface SimulatorHandlersOptions {
  * ```
  */
 export function simulatorHandlers(
-  simulator: Pick<ExportJobsSimulator, 'basePath' | 'dispatch'>,
+  simulator: Pick<ExportJobsSimulator, 'basePath' | 'dispatch'> & Partial<Pick<ExportJobsSimulator, 'catalogBasePath' | 'dataAccessBasePath'>>,
   options: SimulatorHandlersOptions = {},
 ): HttpHandler[] {
   // Typed structurally (not as the class) so that the handlers accept a simulator from any copy of
   // the testing entry, such as the one a bundler or a second install may produce.
   const base = new URL(options.baseUrl ?? `https://platform.adobe.io${simulator.basePath}`);
   const basePath = base.pathname.replace(/\/+$/, '');
-  const isUnderBase = (url: URL) => url.origin === base.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`));
+  const under = (root: URL) => {
+    const path = root.pathname.replace(/\/+$/, '');
+    return { path, test: (url: URL) => url.origin === root.origin && (url.pathname === path || url.pathname.startsWith(`${path}/`)) };
+  };
+  const isUnderBase = under(base).test;
   const handlers: HttpHandler[] = [];
   if (options.imsUrl !== false) {
     const ims = new URL(options.imsUrl ?? ADOBE_IMS_URL);
@@ -64,6 +80,15 @@ export function simulatorHandlers(
     // imsUrl may have a path of its own.
     handlers.push(http.all(({ request }) => isIms(new URL(request.url)), ({ request }) => answer(simulator, request, basePath, { ims: true })));
   }
+  // Catalog and Data Access before the API, so that a base URL above them cannot swallow them.
+  for (const [service, option, fallback] of [
+    ['catalog', options.catalogUrl, simulator.catalogBasePath ?? '/data/foundation/catalog'],
+    ['data-access', options.dataAccessUrl, simulator.dataAccessBasePath ?? '/data/foundation/export'],
+  ] as const) {
+    if (option === false) continue;
+    const root = under(new URL(option ?? `${base.origin}${fallback}`));
+    handlers.push(http.all(({ request }) => root.test(new URL(request.url)), ({ request }) => answer(simulator, request, root.path, { service })));
+  }
   handlers.push(http.all(({ request }) => isUnderBase(new URL(request.url)), ({ request }) => answer(simulator, request, basePath)));
   return handlers;
 }
@@ -71,7 +96,7 @@ export function simulatorHandlers(
 async function answer(simulator: Pick<ExportJobsSimulator, 'dispatch'>, request: Request, basePath: string, dispatchOptions?: DispatchOptions): Promise<Response> {
   const outcome = await simulator.dispatch(request, basePath, dispatchOptions);
   try {
-    await sleep(outcome.delay, request.signal);
+    await waitOut(outcome, request.signal);
   } catch {
     // The client gave up (its timeout or signal) during the latency: nobody reads this answer,
     // and throwing would make msw report an "unhandled exception" for a normal test.

@@ -6,6 +6,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  416: 'Range Not Satisfiable',
   408: 'Request Timeout',
   409: 'Conflict',
   429: 'Too Many Requests',
@@ -65,4 +66,23 @@ export function faultResponse(status: number, body: unknown, headers: Record<str
     return new Response(body, { status, headers: { 'content-type': type, ...headers } });
   }
   return jsonResponse(body, status, headers);
+}
+
+/**
+ * The platform problem body Catalog and Data Access answer errors with:
+ * `{ type, title, status, detail, report: { additionalContext: { "request-id" } } }`. The codes are
+ * the simulator's own (Adobe publishes none for these routes).
+ */
+export function platformProblem(status: number, code: string, detail: string, requestId: string, headers: Record<string, string> = {}): Response {
+  return jsonResponse(
+    {
+      type: `http://ns.adobe.com/aep/errors/${code}`,
+      title: statusText(status),
+      status,
+      detail,
+      report: { additionalContext: { 'request-id': requestId } },
+    },
+    status,
+    headers,
+  );
 }

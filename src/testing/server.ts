@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sleep } from '../http/sleep.js';
 import { SIMULATOR_IMS_PATH } from './ims.js';
-import { ExportJobsSimulator } from './simulator.js';
+import { ExportJobsSimulator, waitOut } from './simulator.js';
 
 /** Where {@link startSimulatorServer} listens. */
 export interface SimulatorServerOptions {
@@ -23,6 +22,10 @@ export interface SimulatorServer {
    * plus {@link SIMULATOR_IMS_PATH}, such as `http://127.0.0.1:51234/ims/token/v3`.
    */
   readonly imsUrl: string;
+  /** The simulated Catalog Service's base URL (`catalogUrl`): `url` plus `/data/foundation/catalog`, the client's default for this `baseUrl`. */
+  readonly catalogUrl: string;
+  /** The simulated Data Access API's base URL (`dataAccessUrl`): `url` plus `/data/foundation/export`, the client's default for this `baseUrl`. */
+  readonly dataAccessUrl: string;
   /** The port it listens on. */
   readonly port: number;
   /** The interface it listens on. */
@@ -35,7 +38,10 @@ export interface SimulatorServer {
 
 /**
  * Serves a simulator over real HTTP with `node:http`, on loopback by default. Injected latency is a
- * real wait here; a dropped connection destroys the socket, as a crashed proxy would.
+ * real wait here; a dropped connection destroys the socket, as a crashed proxy would. File
+ * downloads stream with backpressure (a chunk is generated when the socket has room for it), so a
+ * 50 MB file costs the server a few chunks of memory; a drop `afterBytes` writes that many bytes
+ * of the body, then destroys the socket.
  *
  * @example
  * ```ts
@@ -80,6 +86,8 @@ export async function startSimulatorServer(
     url,
     baseUrl: `${url}${simulator.basePath}`,
     imsUrl: `${url}${SIMULATOR_IMS_PATH}`,
+    catalogUrl: `${url}${simulator.catalogBasePath}`,
+    dataAccessUrl: `${url}${simulator.dataAccessBasePath}`,
     port,
     host,
     simulator,
@@ -108,7 +116,7 @@ async function serve(simulator: ExportJobsSimulator, req: IncomingMessage, res: 
 
   const outcome = await simulator.dispatch(request);
   try {
-    await sleep(outcome.delay, controller.signal);
+    await waitOut(outcome, controller.signal);
   } catch {
     return; // the client is gone; there is no one to answer
   }
@@ -116,13 +124,58 @@ async function serve(simulator: ExportJobsSimulator, req: IncomingMessage, res: 
     req.socket.destroy();
     return;
   }
-  const payload = Buffer.from(await outcome.response.arrayBuffer());
+  const response = outcome.response;
   const responseHeaders: Record<string, string> = {};
-  outcome.response.headers.forEach((value, name) => {
+  response.headers.forEach((value, name) => {
     responseHeaders[name] = value;
   });
-  res.writeHead(outcome.response.status, { ...responseHeaders, 'content-length': String(payload.length) });
-  res.end(payload);
+  if (response.body === null) {
+    // No body (a HEAD keeps the Content-Length it was given: the size of what a GET would send).
+    res.writeHead(response.status, { 'content-length': '0', ...responseHeaders });
+    res.end();
+    return;
+  }
+  if (!response.headers.has('content-length')) {
+    // A JSON answer: small, sent whole with its length.
+    const payload = Buffer.from(await response.arrayBuffer());
+    res.writeHead(response.status, { ...responseHeaders, 'content-length': String(payload.length) });
+    res.end(payload);
+    return;
+  }
+  res.writeHead(response.status, responseHeaders);
+  await streamBody(response.body, res);
+}
+
+/**
+ * Writes a body as it is read, waiting for `drain` whenever the socket's buffer is full. If the
+ * body errors (a drop `afterBytes`), the bytes already written are flushed and the socket destroyed,
+ * so the client sees the connection break in the middle of the body.
+ */
+async function streamBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  const closed = new Promise<void>((resolve) => res.once('close', resolve));
+  let flushed: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) {
+        await reader.cancel();
+        return;
+      }
+      flushed = new Promise<void>((resolve) => res.write(value, () => resolve()));
+      if (res.writableNeedDrain) {
+        let onDrain = () => {};
+        await Promise.race([new Promise<void>((resolve) => res.once('drain', (onDrain = resolve))), closed]);
+        res.off('drain', onDrain);
+      }
+    }
+  } catch {
+    await Promise.race([flushed, closed]);
+    res.destroy();
+    return;
+  }
+  res.end();
 }
 
 async function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {

@@ -1,14 +1,21 @@
 import type { ExportJob, Metrics } from '../models/export-job.js';
 import { createClock, type ClockOption, type SimulatorClock } from './clock.js';
 import { sleep } from '../http/sleep.js';
-import { FaultList, type FaultOptions, type InjectedFault, type SimulatedFault } from './faults.js';
+import { FaultList, type FaultOptions, type InjectedFault, type SimulatedFault, type SimulatedService } from './faults.js';
 import { faultBody, faultResponse, gatewayError, jsonResponse, serviceError } from './responses.js';
+import { truncatedStream } from './bytes.js';
+import { SimulatedCatalog, viewIdOf, type SimulatedDataset } from './catalog.js';
+import { SimulatedDataAccess, type AddBatchFileOptions, type BatchOwner, type ExportFilesOptions, type SimulatedBatchFile } from './data-access.js';
 import { readCreateRequest, type StoredRequest, type StoredSegment } from './validate.js';
 import { imsFaultBody, recordedBody, recordedQuery, SimulatedIms, SIMULATOR_IMS_PATH, type SimulatorImsOptions } from './ims.js';
 import type { SimulatorServer, SimulatorServerOptions } from './server.js';
 
 /** The path the API lives under on `platform.adobe.io`. */
 export const DEFAULT_BASE_PATH = '/data/core/ups';
+/** The path the Catalog Service lives under on `platform.adobe.io`. */
+export const DEFAULT_CATALOG_BASE_PATH = '/data/foundation/catalog';
+/** The path the Data Access API lives under on `platform.adobe.io`. */
+export const DEFAULT_DATA_ACCESS_BASE_PATH = '/data/foundation/export';
 /** How long a job stays `NEW`, then `PROCESSING`, in ms, unless `durations` says otherwise. */
 export const DEFAULT_DURATIONS: Readonly<SimulatorDurations> = Object.freeze({ new: 2_000, processing: 8_000 });
 /**
@@ -95,6 +102,24 @@ export interface ExportJobsSimulatorOptions {
   random?: () => number;
   /** How many requests the `requests` log keeps, oldest dropped first. Default 1 000. */
   requestLogLimit?: number;
+  /**
+   * The path prefix of the simulated Catalog Service (`POST /dataSets`), on the same origin.
+   * Default `/data/foundation/catalog`, as on `platform.adobe.io` and the client's default `catalogUrl`.
+   */
+  catalogBasePath?: string;
+  /**
+   * The path prefix of the simulated Data Access API (a batch's files and their bytes), on the
+   * same origin. Default `/data/foundation/export`, as on `platform.adobe.io` and the client's
+   * default `dataAccessUrl`.
+   */
+  dataAccessBasePath?: string;
+  /**
+   * The files a `SUCCEEDED` job's batches hold in Data Access: how many, how big, flat or in a
+   * directory. Default: 2 files of 64 KiB each per batch. The bytes are pseudo-random, computed from
+   * the batch id and the file name (`simulator.fileBytes(batchId, name)` gives them) and generated
+   * on the fly, so files of any size stream in constant memory.
+   */
+  exportFiles?: ExportFilesOptions;
 }
 
 /** A job status as the simulator reports it. `CANCELLED` is the simulator's choice: Adobe documents none. */
@@ -132,6 +157,8 @@ export interface RecordedRequest {
   readonly status: number | 'dropped';
   /** The kinds of the faults applied to it (`['latency', 'status']`), empty when none. */
   readonly faults: readonly SimulatedFault['kind'][];
+  /** The service it went to; `undefined` when outside every service's base path. */
+  readonly service: SimulatedService | undefined;
 }
 
 /** How an adapter routes one request through {@link ExportJobsSimulator.dispatch}. */
@@ -141,6 +168,12 @@ export interface DispatchOptions {
    * custom `imsUrl` use it). Default: a request is IMS's when its path is {@link SIMULATOR_IMS_PATH}.
    */
   ims?: boolean;
+  /**
+   * The service to answer it as, `basePath` being that service's base path (the msw handlers
+   * mounted on a custom `catalogUrl` or `dataAccessUrl` use it). Default: the IMS token path, then
+   * the Catalog and Data Access base paths, then `basePath` for the export jobs API.
+   */
+  service?: 'export-jobs' | 'catalog' | 'data-access';
 }
 
 /**
@@ -224,6 +257,10 @@ interface Scope {
 export class ExportJobsSimulator {
   /** The path prefix the API is served under, such as `/data/core/ups` (no trailing slash). */
   readonly basePath: string;
+  /** The path prefix the Catalog Service is served under: `/data/foundation/catalog` by default. */
+  readonly catalogBasePath: string;
+  /** The path prefix the Data Access API is served under: `/data/foundation/export` by default. */
+  readonly dataAccessBasePath: string;
   /** The clock job states are computed from. */
   readonly clock: SimulatorClock;
 
@@ -235,6 +272,8 @@ export class ExportJobsSimulator {
   readonly #logLimit: number;
   readonly #faults = new FaultList();
   readonly #ims: SimulatedIms;
+  readonly #catalog: SimulatedCatalog;
+  readonly #dataAccess: SimulatedDataAccess;
   #jobs = new Map<number, JobRecord>();
   #requests: MutableRecord[] = [];
   #nextId = FIRST_JOB_ID;
@@ -252,6 +291,10 @@ export class ExportJobsSimulator {
     this.#ims = new SimulatedIms({ ...options.ims }, this.clock);
     this.#random = options.random ?? Math.random;
     this.#logLimit = options.requestLogLimit ?? 1_000;
+    this.catalogBasePath = normaliseBasePath(options.catalogBasePath ?? DEFAULT_CATALOG_BASE_PATH);
+    this.dataAccessBasePath = normaliseBasePath(options.dataAccessBasePath ?? DEFAULT_DATA_ACCESS_BASE_PATH);
+    this.#catalog = new SimulatedCatalog(() => this.clock.now());
+    this.#dataAccess = new SimulatedDataAccess({ ...options.exportFiles }, { owner: (batchId) => this.#batchOwner(batchId), now: () => this.clock.now() });
   }
 
   /** The simulator's current time, in epoch ms. */
@@ -277,14 +320,16 @@ export class ExportJobsSimulator {
    */
   async handle(request: Request): Promise<Response> {
     const outcome = await this.dispatch(request);
-    await sleep(outcome.delay, request.signal);
+    await waitOut(outcome, request.signal);
     return outcome.type === 'drop' ? Response.error() : outcome.response;
   }
 
   /**
    * A `fetch` served by the simulator, for the client's `fetch` option: no msw, no sockets. A dropped
    * connection rejects with undici's `TypeError('fetch failed')`; latency waits on `setTimeout` and
-   * ends when the request's signal aborts.
+   * ends when the request's signal aborts. Bodies are streams: a file download is generated as it
+   * is read, a drop `afterBytes` errors the stream as undici does, and an abort of the request's
+   * signal errors it with the signal's reason.
    *
    * @example
    * ```ts
@@ -295,7 +340,7 @@ export class ExportJobsSimulator {
     const request = new Request(input, init);
     if (request.signal.aborted) throw request.signal.reason;
     const outcome = await this.dispatch(request);
-    await sleep(outcome.delay, request.signal);
+    await waitOut(outcome, request.signal);
     if (outcome.type === 'drop') {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
     }
@@ -306,26 +351,36 @@ export class ExportJobsSimulator {
    * The core: decides the answer to one request without waiting, leaving latency and dropped
    * connections to the adapter. `basePath` overrides the simulator's for this request (msw
    * handlers mounted on another base URL use it). The IMS token endpoint is routed first, so it
-   * answers on its own path whatever the base path.
+   * answers on its own path whatever the base path; then the Catalog and Data Access base paths
+   * (`catalogBasePath`, `dataAccessBasePath`), then the export jobs API under `basePath`.
    */
   async dispatch(request: Request, basePath: string = this.basePath, options: DispatchOptions = {}): Promise<SimulatorOutcome> {
     const url = new URL(request.url);
-    const ims = options.ims ?? url.pathname === SIMULATOR_IMS_PATH;
-    const path = ims ? undefined : relativePath(url.pathname, normaliseBasePath(basePath));
+    const { service, path, base } = this.#locate(url.pathname, basePath, options);
+    const ims = service === 'ims';
     const text = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
     const requestId = request.headers.get('x-request-id') || globalThis.crypto.randomUUID();
     const recordedPath = path ?? url.pathname;
-    const record = this.#record(request, url, recordedPath, text);
+    const record = this.#record(request, url, recordedPath, text, service);
 
     // Faults match the path the log shows, so what a test reads in `requests` is what it can target.
-    const decision = this.#faults.decide(request.method, recordedPath, this.#random, path !== undefined);
+    const decision = this.#faults.decide({ method: request.method, path: recordedPath, service, query: url.searchParams }, this.#random);
     record.faults = decision.applied;
     const terminal = decision.terminal;
+    // A drop in the middle of the body needs the body: the simulator answers, then the body is cut.
+    const cutAfter = terminal?.fault.kind === 'drop' ? terminal.fault.afterBytes : undefined;
     let answer: Response | 'drop';
-    if (terminal?.when === 'request') answer = this.#faultAnswer(terminal.fault, requestId, ims);
+    if (terminal?.when === 'request' && cutAfter === undefined) answer = this.#faultAnswer(terminal.fault, requestId, ims);
     else {
-      answer = ims ? this.#ims.answer(request.method, request.headers, text) : this.#route(request.method, path, url.searchParams, request.headers, text, requestId);
-      if (terminal) answer = this.#faultAnswer(terminal.fault, requestId, ims);
+      const location = `${url.origin}${base}`;
+      answer =
+        service === 'ims'
+          ? this.#ims.answer(request.method, request.headers, text)
+          : service === 'catalog' || service === 'data-access'
+            ? this.#foundation(service, request, path!, url.searchParams, text, requestId, location)
+            : this.#route(request.method, path, url.searchParams, request.headers, text, requestId);
+      if (terminal && cutAfter === undefined) answer = this.#faultAnswer(terminal.fault, requestId, ims);
+      else if (cutAfter !== undefined) answer = await cutBody(answer, cutAfter);
     }
     if (answer === 'drop') {
       record.status = 'dropped';
@@ -334,6 +389,48 @@ export class ExportJobsSimulator {
     answer.headers.set('x-request-id', requestId);
     record.status = answer.status;
     return { type: 'response', response: answer, delay: decision.delay };
+  }
+
+  /** Which service a path belongs to, the path after that service's base path, and the base path. */
+  #locate(pathname: string, basePath: string, options: DispatchOptions): { service: SimulatedService | undefined; path: string | undefined; base: string } {
+    if (options.ims ?? (options.service === undefined && pathname === SIMULATOR_IMS_PATH)) return { service: 'ims', path: undefined, base: '' };
+    const given = normaliseBasePath(basePath);
+    if (options.service !== undefined) {
+      const path = relativePath(pathname, given);
+      return { service: path === undefined ? undefined : options.service, path, base: given };
+    }
+    for (const [service, base] of [
+      ['catalog', this.catalogBasePath],
+      ['data-access', this.dataAccessBasePath],
+      ['export-jobs', given],
+    ] as const) {
+      const path = relativePath(pathname, base);
+      if (path !== undefined) return { service, path, base };
+    }
+    return { service: undefined, path: undefined, base: given };
+  }
+
+  #foundation(service: 'catalog' | 'data-access', request: Request, path: string, query: URLSearchParams, text: string, requestId: string, location: string): Response {
+    const scope = this.#authenticate(request.headers, requestId);
+    if (scope instanceof Response) return scope;
+    const parts = path.split('/').filter(Boolean).map(decodeSegment);
+    if (service === 'catalog') return this.#catalog.answer(request.method, parts, text, scope, location);
+    return this.#dataAccess.answer({ method: request.method, parts, query, headers: request.headers, signal: request.signal }, scope, location);
+  }
+
+  /** The finished export a batch id belongs to: a `SUCCEEDED` job whose destination names it. */
+  #batchOwner(batchId: string): BatchOwner | undefined {
+    const now = this.clock.now();
+    for (const record of this.#jobs.values()) {
+      const job = this.#render(record, now);
+      if (job.status !== 'SUCCEEDED') continue;
+      const destination = job.destination;
+      const ids = destination.segmentPerBatch ? destination.batches.map((batch) => batch.batchId) : [destination.batchId];
+      if (!ids.includes(batchId)) continue;
+      const dataset = this.#catalog.get(destination.datasetId);
+      return { datasetId: destination.datasetId, viewId: dataset?.viewId ?? viewIdOf(destination.datasetId), orgId: record.orgId, sandbox: record.sandbox, created: job.updateTime ?? now };
+    }
+    return undefined;
   }
 
   /**
@@ -369,6 +466,82 @@ export class ExportJobsSimulator {
     this.#faults.clear();
     this.#nextId = FIRST_JOB_ID;
     this.#ims.issued = 0;
+    this.#catalog.reset();
+    this.#dataAccess.reset();
+  }
+
+  /**
+   * The datasets created through the simulated Catalog (`POST /dataSets`), oldest first; only those
+   * of one sandbox when given.
+   *
+   * @example
+   * ```ts
+   * const id = await client.createProfileExportDataset({ name: 'Audience export' });
+   * simulator.datasets('dev'); // [{ id, name: 'Audience export', schemaRef: { id: 'https://ns.adobe.com/xdm/context/profile__union', ... }, ... }]
+   * ```
+   */
+  datasets(sandboxName?: string): SimulatedDataset[] {
+    return this.#catalog.list(sandboxName === undefined ? undefined : { sandbox: sandboxName }).map((dataset) => structuredClone(dataset));
+  }
+
+  /**
+   * The files a batch holds in Data Access, whatever the sandbox: a `SUCCEEDED` job's generated
+   * files, then any added with {@link ExportJobsSimulator.addBatchFile}. Empty for a batch that
+   * holds nothing (yet: a job's batch fills when the job succeeds).
+   *
+   * @example
+   * ```ts
+   * const job = simulator.job(1000)!;
+   * if (!job.destination.segmentPerBatch) simulator.batchFiles(job.destination.batchId!); // [{ name: 'part-00000-...-c000.snappy.parquet', size: 65536, ... }]
+   * ```
+   */
+  batchFiles(batchId: string): SimulatedBatchFile[] {
+    return this.#dataAccess.files(batchId);
+  }
+
+  /**
+   * The exact bytes Data Access serves for a file of a batch, to compare a download with. Throws a
+   * `RangeError` for a file the batch does not hold.
+   *
+   * @example
+   * ```ts
+   * const [file] = simulator.batchFiles(batchId);
+   * expect(new Uint8Array(await readFile(join(dir, file.name)))).toEqual(simulator.fileBytes(batchId, file.name));
+   * ```
+   */
+  fileBytes(batchId: string, name: string): Uint8Array {
+    const bytes = this.#dataAccess.bytes(batchId, name);
+    if (!bytes) throw new RangeError(`Batch ${batchId} holds no file named ${JSON.stringify(name)}`);
+    return bytes;
+  }
+
+  /**
+   * Adds a file to a batch (any batch id: a job's, or one of the test's own): its bytes, or a size
+   * to generate them. Its name is served as given, so a test can serve `../evil.parquet`; with
+   * `length`, the listing reports a size that disagrees with the bytes. Visible to every sandbox
+   * unless `sandboxName`/`orgId` say otherwise.
+   *
+   * @example
+   * ```ts
+   * simulator.addBatchFile('batch-1', '../evil.parquet', new TextEncoder().encode('owned'));
+   * simulator.addBatchFile('batch-1', 'short.parquet', 1_000, { length: 2_000 });
+   * ```
+   */
+  addBatchFile(batchId: string, name: string, content: Uint8Array | number, options?: AddBatchFileOptions): SimulatedBatchFile {
+    return this.#dataAccess.addFile(batchId, name, content, options);
+  }
+
+  /**
+   * File downloads (`GET /files/{id}?path=`) being answered now: counted from the request's arrival
+   * (injected latency included) until its body is fully read, broken off or cancelled.
+   */
+  get downloadsInFlight(): number {
+    return this.#dataAccess.inFlight;
+  }
+
+  /** The most file downloads answered at once since the simulator was made (or `reset`): how a test checks a client's concurrency. */
+  get peakDownloadsInFlight(): number {
+    return this.#dataAccess.peakInFlight;
   }
 
   /**
@@ -461,7 +634,7 @@ export class ExportJobsSimulator {
     return startSimulatorServer(this, typeof options === 'number' ? { port: options } : options);
   }
 
-  #record(request: Request, url: URL, path: string, text: string): MutableRecord {
+  #record(request: Request, url: URL, path: string, text: string, service: SimulatedService | undefined): MutableRecord {
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
       headers[name] = name === 'authorization' ? redact(value) : value;
@@ -476,6 +649,7 @@ export class ExportJobsSimulator {
       time: this.clock.now(),
       status: 0,
       faults: [],
+      service,
     };
     this.#requests.push(record);
     if (this.#requests.length > this.#logLimit) this.#requests.splice(0, this.#requests.length - this.#logLimit);
@@ -703,6 +877,33 @@ export class ExportJobsSimulator {
     if (failed) rendered.errors = jobErrors(job);
     return orderLikeAdobe(rendered);
   }
+}
+
+/**
+ * Waits out an outcome's injected latency. If the request is aborted meanwhile, the answer is
+ * abandoned: its body is cancelled (so a download stops counting as in flight) and the abort rethrown.
+ */
+export async function waitOut(outcome: SimulatorOutcome, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(outcome.delay, signal);
+  } catch (error) {
+    if (outcome.type === 'response') await outcome.response.body?.cancel().catch(() => {});
+    throw error;
+  }
+}
+
+/** The answer with its body cut after `afterBytes` bytes, its `Content-Length` the whole body's. */
+async function cutBody(answer: Response | 'drop', afterBytes: number): Promise<Response | 'drop'> {
+  if (answer === 'drop' || answer.body === null) return answer;
+  let body = answer.body;
+  const headers = new Headers(answer.headers);
+  if (!headers.has('content-length')) {
+    // A JSON answer: small, so measured whole first, as a server would before sending it.
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    headers.set('content-length', String(bytes.length));
+    body = new Blob([bytes]).stream();
+  }
+  return new Response(truncatedStream(body, afterBytes), { status: answer.status, statusText: answer.statusText, headers });
 }
 
 function jobErrors(job: JobRecord): NonNullable<SimulatedExportJob['errors']> {

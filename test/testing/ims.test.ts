@@ -206,8 +206,10 @@ describe('the simulated IMS through msw', () => {
     expect(simulator.tokensIssued).toBe(2);
     expect(simulator.requests.at(-2)).toMatchObject({ path: '/custom/token', status: 200 });
 
-    expect(simulatorHandlers(simulator, { baseUrl: BASE_URL, imsUrl: false })).toHaveLength(1);
-    expect(simulatorHandlers(simulator)).toHaveLength(2);
+    // The API, Catalog and Data Access; plus IMS unless imsUrl is false.
+    expect(simulatorHandlers(simulator, { baseUrl: BASE_URL, imsUrl: false })).toHaveLength(3);
+    expect(simulatorHandlers(simulator)).toHaveLength(4);
+    expect(simulatorHandlers(simulator, { imsUrl: false, catalogUrl: false, dataAccessUrl: false })).toHaveLength(1);
     expect(ADOBE_IMS_URL).toBe('https://ims-na1.adobelogin.com/ims/token/v3');
   });
 });

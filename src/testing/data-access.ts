@@ -1,0 +1,355 @@
+/**
+ * The simulated Data Access API, as far as an export needs it: the files of a finished export
+ * job's batches. `GET /batches/{batchId}/files` lists a batch's dataset files, `GET /files/{id}`
+ * lists a dataset file's files (or a directory's children), and `GET`/`HEAD /files/{id}?path={name}`
+ * serves a file's bytes, with `Range` support. The bytes are generated on the fly, so a file of
+ * any size streams in constant memory.
+ */
+import { contentSeed, contentStream, fixedContent, generatedContent, readAll, type FileContent } from './bytes.js';
+import { hexDigest } from './catalog.js';
+import { jsonResponse, platformProblem } from './responses.js';
+
+/** The most entries Data Access returns per page, and its default page size. */
+export const DATA_ACCESS_MAX_LIMIT = 100;
+/** Files per exported batch unless `exportFiles.filesPerBatch` says otherwise. */
+export const DEFAULT_FILES_PER_BATCH = 2;
+/** Size of each exported file unless `exportFiles.bytesPerFile` says otherwise: 64 KiB. */
+export const DEFAULT_BYTES_PER_FILE = 64 * 1024;
+
+/**
+ * What the files of an exported batch look like. A job that has `SUCCEEDED` holds files in each of
+ * its batches (one batch, or one per segment with `segmentPerBatch`).
+ *
+ * @example
+ * ```ts
+ * const simulator = new ExportJobsSimulator({
+ *   clock: 'manual',
+ *   exportFiles: { filesPerBatch: 5, bytesPerFile: 10 * 1024 * 1024, directories: true },
+ * });
+ * ```
+ */
+export interface ExportFilesOptions {
+  /** How many files each batch holds. Default 2. */
+  filesPerBatch?: number;
+  /** Each file's size in bytes, or a function of the batch id and the file's index (0-based). Default 64 KiB. */
+  bytesPerFile?: number | ((batchId: string, index: number) => number);
+  /**
+   * `false` (default): the batch lists one dataset file per file. `true`: the batch lists a single
+   * dataset file that is a directory, whose children (one per file) hold the files, as Data Access
+   * answers for chunked data.
+   */
+  directories?: boolean;
+  /**
+   * Each file's name from the batch id and its index (0-based). Default Spark's
+   * `part-00000-<uuid>-c000.snappy.parquet`. Use it to serve hostile names (`../evil.parquet`).
+   */
+  names?: (batchId: string, index: number) => string;
+  /** `false` makes file downloads ignore `Range` (always 200 with the whole file, no `Accept-Ranges`). Default `true`. */
+  ranges?: boolean;
+}
+
+/** A file of a batch, as `simulator.batchFiles(batchId)` shows it. */
+export interface SimulatedBatchFile {
+  readonly batchId: string;
+  /** The dataset file that holds it: `{batchId}-{n}`. */
+  readonly dataSetFileId: string;
+  readonly name: string;
+  /** Its real size in bytes. */
+  readonly size: number;
+  /** The `length` the listing reports (the size, unless `addBatchFile` was told otherwise). */
+  readonly length: number;
+}
+
+/** Options of `simulator.addBatchFile`. */
+export interface AddBatchFileOptions {
+  /** The `length` the listing reports, to make it disagree with the bytes served. Default: the real size. */
+  length?: number;
+  /** Only this sandbox sees the file. Default: every sandbox. */
+  sandboxName?: string;
+  /** Only this organization sees the file. Default: every organization. */
+  orgId?: string;
+}
+
+/** The finished export a batch belongs to, as the simulator's jobs tell it. */
+export interface BatchOwner {
+  datasetId: string;
+  viewId: string;
+  orgId: string;
+  sandbox: string;
+  /** When the batch was written (the job's finish time), epoch ms. */
+  created: number;
+}
+
+/** Who is asking. */
+export interface DataAccessScope {
+  orgId: string;
+  sandbox: string;
+  requestId: string;
+}
+
+interface FileRecord {
+  batchId: string;
+  name: string;
+  content: FileContent;
+  length: number;
+}
+
+interface AddedFile extends FileRecord {
+  sandbox: string | undefined;
+  orgId: string | undefined;
+  created: number;
+}
+
+interface Batch {
+  batchId: string;
+  viewId: string;
+  created: number;
+  files: FileRecord[];
+}
+
+const FILE_ID = /^(.+)-(\d+)$/;
+
+export class SimulatedDataAccess {
+  readonly #filesPerBatch: number;
+  readonly #bytesPerFile: number | ((batchId: string, index: number) => number);
+  readonly #directories: boolean;
+  readonly #names: ((batchId: string, index: number) => string) | undefined;
+  readonly #ranges: boolean;
+  readonly #owner: (batchId: string) => BatchOwner | undefined;
+  readonly #now: () => number;
+  #added = new Map<string, AddedFile[]>();
+  #inFlight = 0;
+  #peak = 0;
+
+  constructor(options: ExportFilesOptions, hooks: { owner: (batchId: string) => BatchOwner | undefined; now: () => number }) {
+    this.#filesPerBatch = options.filesPerBatch ?? DEFAULT_FILES_PER_BATCH;
+    if (!(Number.isInteger(this.#filesPerBatch) && this.#filesPerBatch >= 0)) {
+      throw new RangeError(`exportFiles.filesPerBatch must be an integer >= 0, got ${String(options.filesPerBatch)}`);
+    }
+    this.#bytesPerFile = options.bytesPerFile ?? DEFAULT_BYTES_PER_FILE;
+    if (typeof this.#bytesPerFile === 'number') checkSize('exportFiles.bytesPerFile', this.#bytesPerFile);
+    else if (typeof this.#bytesPerFile !== 'function') throw new TypeError('exportFiles.bytesPerFile must be a number of bytes or a function (batchId, index) => bytes');
+    this.#directories = options.directories ?? false;
+    if (options.names !== undefined && typeof options.names !== 'function') throw new TypeError('exportFiles.names must be a function (batchId, index) => name');
+    this.#names = options.names;
+    this.#ranges = options.ranges ?? true;
+    this.#owner = hooks.owner;
+    this.#now = hooks.now;
+  }
+
+  /** File downloads being answered now: from the request until its body is sent, broken off or abandoned. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** The most file downloads answered at once since the last reset. */
+  get peakInFlight(): number {
+    return this.#peak;
+  }
+
+  reset(): void {
+    this.#added = new Map();
+    this.#inFlight = 0;
+    this.#peak = 0;
+  }
+
+  addFile(batchId: string, name: string, content: Uint8Array | number, options: AddBatchFileOptions = {}): SimulatedBatchFile {
+    if (typeof batchId !== 'string' || batchId === '') throw new TypeError('addBatchFile needs a batch id');
+    if (typeof name !== 'string' || name === '') throw new TypeError('addBatchFile needs a file name');
+    let fileContent: FileContent;
+    if (typeof content === 'number') {
+      checkSize('size', content);
+      fileContent = generatedContent(contentSeed(batchId, name), content);
+    } else if (content instanceof Uint8Array) fileContent = fixedContent(content);
+    else throw new TypeError('addBatchFile needs the bytes (a Uint8Array) or a size in bytes');
+    const length = options.length ?? fileContent.size;
+    checkSize('length', length);
+    const added: AddedFile = { batchId, name, content: fileContent, length, sandbox: options.sandboxName, orgId: options.orgId, created: this.#now() };
+    const list = this.#added.get(batchId) ?? [];
+    list.push(added);
+    this.#added.set(batchId, list);
+    // Added files come last in the batch, in the order added.
+    return this.files(batchId).at(-1)!;
+  }
+
+  /** Every file of a batch, whatever the sandbox; empty when the batch holds none (yet). */
+  files(batchId: string): SimulatedBatchFile[] {
+    const batch = this.#batch(batchId, undefined);
+    return (batch?.files ?? []).map((file, index) => ({ batchId, dataSetFileId: fileId(batchId, index), name: file.name, size: file.content.size, length: file.length }));
+  }
+
+  /** A file's whole content, for comparing downloads with; `undefined` when there is no such file. */
+  bytes(batchId: string, name: string): Uint8Array | undefined {
+    const file = this.#batch(batchId, undefined)?.files.find((candidate) => candidate.name === name);
+    return file && readAll(file.content);
+  }
+
+  /**
+   * Answers a request under the Data Access base path. `parts` are the path's segments after it;
+   * `base` is the absolute base URL links are built on.
+   */
+  answer(request: { method: string; parts: readonly string[]; query: URLSearchParams; headers: Headers; signal: AbortSignal | undefined }, scope: DataAccessScope, base: string): Response {
+    const { method, parts, query } = request;
+    const notFound = (what: string) => platformProblem(404, 'DAS-1404-404', `${what} is not found.`, scope.requestId);
+    if (parts[0] === 'batches' && parts[2] === 'files' && parts.length === 3) {
+      if (method !== 'GET') return notAllowed(method, 'GET', scope.requestId);
+      const batchId = parts[1] ?? '';
+      const batch = this.#batch(batchId, scope);
+      if (!batch) return notFound(`Batch ${batchId}`);
+      const paging = readPaging(query, scope.requestId);
+      if (paging instanceof Response) return paging;
+      const entries = this.#directories && batch.files.length > 0 ? [this.#datasetFileEntry(batch, 0, base)] : batch.files.map((_, index) => this.#datasetFileEntry(batch, index + 1, base));
+      return page(entries, paging, (start) => `${base}/batches/${encodeURIComponent(batchId)}/files?start=${start}&limit=${paging.limit}`);
+    }
+    if (parts[0] !== 'files' || parts.length !== 2) return notFound(`The resource /${parts.join('/')}`);
+    if (method !== 'GET' && method !== 'HEAD') return notAllowed(method, 'GET, HEAD', scope.requestId);
+
+    const dataSetFileId = parts[1] ?? '';
+    const match = FILE_ID.exec(dataSetFileId);
+    const batch = match ? this.#batch(match[1]!, scope) : undefined;
+    const number = match ? Number(match[2]) : NaN;
+    const isDirectory = this.#directories && number === 0 && batch !== undefined && batch.files.length > 0;
+    const file = batch && number >= 1 ? batch.files[number - 1] : undefined;
+    if (!batch || (!isDirectory && !file)) return notFound(`Dataset file ${dataSetFileId}`);
+
+    const path = query.get('path');
+    if (path === null) {
+      if (method === 'HEAD') return platformProblem(400, 'DAS-1400-400', 'HEAD needs the path query parameter: the name of the file.', scope.requestId);
+      const paging = readPaging(query, scope.requestId);
+      if (paging instanceof Response) return paging;
+      const entries = isDirectory
+        ? batch.files.map((_, index) => this.#datasetFileEntry(batch, index + 1, base))
+        : [{ name: file!.name, length: String(file!.length), _links: { self: { href: `${base}/files/${encodeURIComponent(dataSetFileId)}?path=${encodeURIComponent(file!.name)}` } } }];
+      return page(entries, paging, (start) => `${base}/files/${encodeURIComponent(dataSetFileId)}?start=${start}&limit=${paging.limit}`);
+    }
+    if (!file || file.name !== path) return notFound(`File ${JSON.stringify(path)} of dataset file ${dataSetFileId}`);
+    return this.#content(file, method, request.headers, request.signal, scope.requestId);
+  }
+
+  #content(file: FileRecord, method: string, headers: Headers, signal: AbortSignal | undefined, requestId: string): Response {
+    const size = file.content.size;
+    const common: Record<string, string> = { 'content-type': 'application/octet-stream', ...(this.#ranges ? { 'accept-ranges': 'bytes' } : {}) };
+    if (method === 'HEAD') return new Response(null, { status: 200, headers: { ...common, 'content-length': String(size) } });
+    const range = this.#ranges ? parseRange(headers.get('range'), size) : undefined;
+    if (range === 'unsatisfiable') {
+      return platformProblem(416, 'DAS-1416-416', `The range ${headers.get('range')} is outside the file's ${size} bytes.`, requestId, { 'content-range': `bytes */${size}` });
+    }
+    const [start, end] = range ?? [0, size];
+    this.#inFlight += 1;
+    this.#peak = Math.max(this.#peak, this.#inFlight);
+    const body = contentStream(file.content, start, end, { signal, onEnd: () => (this.#inFlight -= 1) });
+    const partial = range !== undefined;
+    return new Response(body, {
+      status: partial ? 206 : 200,
+      headers: { ...common, 'content-length': String(end - start), ...(partial ? { 'content-range': `bytes ${start}-${end - 1}/${size}` } : {}) },
+    });
+  }
+
+  #datasetFileEntry(batch: Batch, number: number, base: string): Record<string, unknown> {
+    const files = number === 0 ? batch.files : [batch.files[number - 1]!];
+    const size = files.reduce((sum, file) => sum + file.content.size, 0);
+    const id = `${batch.batchId}-${number}`;
+    return {
+      dataSetFileId: id,
+      dataSetViewId: batch.viewId,
+      version: '1.0.0',
+      created: String(batch.created),
+      updated: String(batch.created),
+      isValid: true,
+      records: String(Math.max(1, Math.floor(size / 256))),
+      size: String(size),
+      _links: { self: { href: `${base}/files/${encodeURIComponent(id)}` } },
+    };
+  }
+
+  /** A batch with its files as `scope` sees it (every sandbox when `scope` is undefined). */
+  #batch(batchId: string, scope: { orgId: string; sandbox: string } | undefined): Batch | undefined {
+    const owner = this.#owner(batchId);
+    const visibleOwner = owner && (scope === undefined || (owner.orgId === scope.orgId && owner.sandbox === scope.sandbox)) ? owner : undefined;
+    const added = (this.#added.get(batchId) ?? []).filter(
+      (file) => scope === undefined || ((file.sandbox === undefined || file.sandbox === scope.sandbox) && (file.orgId === undefined || file.orgId === scope.orgId)),
+    );
+    if (!visibleOwner && added.length === 0) return undefined;
+    const files: FileRecord[] = visibleOwner ? this.#generated(batchId) : [];
+    files.push(...added);
+    return {
+      batchId,
+      viewId: visibleOwner?.viewId ?? hexDigest(`view:batch:${batchId}`, 24),
+      created: visibleOwner?.created ?? added[0]!.created,
+      files,
+    };
+  }
+
+  #generated(batchId: string): FileRecord[] {
+    const files: FileRecord[] = [];
+    const sparkId = hexDigest(`spark:${batchId}`, 32);
+    const uuid = `${sparkId.slice(0, 8)}-${sparkId.slice(8, 12)}-4${sparkId.slice(13, 16)}-a${sparkId.slice(17, 20)}-${sparkId.slice(20, 32)}`;
+    for (let index = 0; index < this.#filesPerBatch; index += 1) {
+      const name = this.#names ? this.#names(batchId, index) : `part-${String(index).padStart(5, '0')}-${uuid}-c000.snappy.parquet`;
+      const size = typeof this.#bytesPerFile === 'number' ? this.#bytesPerFile : this.#bytesPerFile(batchId, index);
+      checkSize('exportFiles.bytesPerFile', size);
+      files.push({ batchId, name, content: generatedContent(contentSeed(batchId, name), size), length: size });
+    }
+    return files;
+  }
+}
+
+function fileId(batchId: string, index: number): string {
+  return `${batchId}-${index + 1}`;
+}
+
+function checkSize(option: string, value: number): void {
+  if (!(Number.isSafeInteger(value) && value >= 0)) throw new RangeError(`${option} must be a whole number of bytes >= 0, got ${String(value)}`);
+}
+
+function readPaging(query: URLSearchParams, requestId: string): { start: number; limit: number } | Response {
+  const startText = query.get('start');
+  const limitText = query.get('limit');
+  const problems: string[] = [];
+  if (startText !== null && !/^\d+$/.test(startText)) problems.push(`start must be an integer >= 0, got ${JSON.stringify(startText)}`);
+  if (limitText !== null && !/^\d+$/.test(limitText)) problems.push(`limit must be a positive integer, got ${JSON.stringify(limitText)}`);
+  const limit = limitText === null ? DATA_ACCESS_MAX_LIMIT : Number(limitText);
+  if (limitText !== null && /^\d+$/.test(limitText) && limit < 1) problems.push('limit must be at least 1');
+  if (problems.length > 0) return platformProblem(400, 'DAS-1400-400', problems.join('; '), requestId);
+  // Data Access returns at most 100 entries a page, whatever is asked.
+  return { start: startText === null ? 0 : Number(startText), limit: Math.min(limit, DATA_ACCESS_MAX_LIMIT) };
+}
+
+function page(entries: readonly unknown[], paging: { start: number; limit: number }, nextHref: (start: number) => string): Response {
+  const data = entries.slice(paging.start, paging.start + paging.limit);
+  const next = paging.start + paging.limit;
+  return jsonResponse(
+    {
+      data,
+      _page: { limit: paging.limit, count: data.length },
+      // Absolute, on the request's origin; only while more entries remain.
+      ...(next < entries.length ? { _links: { next: { href: nextHref(next) } } } : {}),
+    },
+    200,
+  );
+}
+
+/**
+ * A `Range` header read against a file of `size` bytes: `[start, end)` to serve, `'unsatisfiable'`
+ * (416), or `undefined` to serve the whole file (no header, a malformed one, or several ranges,
+ * which a server may ignore).
+ */
+export function parseRange(header: string | null, size: number): [number, number] | 'unsatisfiable' | undefined {
+  if (header === null) return undefined;
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return [Math.max(0, size - suffix), size];
+  }
+  const start = Number(match[1]);
+  if (match[2] !== '' && Number(match[2]) < start) return undefined;
+  if (start >= size) return 'unsatisfiable';
+  const last = match[2] === '' ? size - 1 : Number(match[2]);
+  return [start, Math.min(last, size - 1) + 1];
+}
+
+function notAllowed(method: string, allow: string, requestId: string): Response {
+  return platformProblem(405, 'DAS-1405-405', `Method ${method} is not supported here.`, requestId, { allow });
+}
