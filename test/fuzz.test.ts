@@ -180,8 +180,8 @@ const mutatedFrom = (examples: readonly unknown[]) =>
 type Operation = 'get' | 'list' | 'cancel';
 const OPERATIONS: Operation[] = ['get', 'list', 'cancel'];
 
-/** A client whose every response is a 200 with `body`, so the real transport and parse path run. */
-function clientAnswering(body: string): ExportJobsClient {
+/** A client whose every response is `body` with this status and headers, so the real transport and parse path run. */
+function clientAnswering(body: string, status = 200, headers: Record<string, string> = { 'content-type': 'application/json' }): ExportJobsClient {
   return new ExportJobsClient({
     accessToken: 'fuzz-access-token',
     apiKey: 'fuzz-client-id',
@@ -189,7 +189,7 @@ function clientAnswering(body: string): ExportJobsClient {
     sandboxName: 'dev',
     baseUrl: 'https://platform.test/data/core/ups',
     maxRetries: 0,
-    fetch: async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+    fetch: async () => new Response(body, { status, headers }),
   });
 }
 
@@ -375,15 +375,7 @@ describe('error responses through the client throw nothing but ApiError', () => 
   it('for any error status with any body, the call rejects with an ApiError of that status and a readable message', async () => {
     await fc.assert(
       fc.asyncProperty(operationArb, errorStatus, errorBody, contentType, fc.option(fc.oneof(fc.nat().map(String), fc.string())), async (operation, status, body, type, retryAfter) => {
-        const client = new ExportJobsClient({
-          accessToken: 'fuzz-access-token',
-          apiKey: 'fuzz-client-id',
-          orgId: '1BD6382559DF0C130A49422D@AdobeOrg',
-          sandboxName: 'dev',
-          baseUrl: 'https://platform.test/data/core/ups',
-          maxRetries: 0,
-          fetch: async () => new Response(body, { status, headers: { 'content-type': type, ...(retryAfter === null ? {} : { 'retry-after': retryAfter }) } }),
-        });
+        const client = clientAnswering(body, status, { 'content-type': type, ...(retryAfter === null ? {} : { 'retry-after': retryAfter }) });
         const error = await call(client, operation).then(
           () => undefined,
           (caught: unknown) => caught,
