@@ -6,6 +6,8 @@
  *                      or, instead of both, AEP_CLIENT_ID and AEP_CLIENT_SECRET (OAuth Server-to-Server)
  *   AEP_ORG_ID         the IMS org id, such as 1BD6382559DF0C130A49422D@AdobeOrg
  *   AEP_SANDBOX_NAME   the sandbox, such as prod
+ *   AEP_SCOPES         optional, with OAuth: comma-separated scopes
+ *   AEP_IMS_URL        optional, with OAuth: the IMS token endpoint (the simulator prints its own)
  *   AEP_BASE_URL       optional; default https://platform.adobe.io/data/core/ups
  */
 import { ExportJobsClient, type ExportJobsClientOptions } from '../src/index.js';
@@ -18,7 +20,15 @@ export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: P
   const missing = required.filter((name) => value(name) === undefined);
   if (missing.length > 0) throw new Error(`Missing environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   const auth: Partial<ExportJobsClientOptions> = oauth
-    ? { credentials: { clientId: value('AEP_CLIENT_ID')!, clientSecret: value('AEP_CLIENT_SECRET')! }, ...(value('AEP_API_KEY') ? { apiKey: value('AEP_API_KEY') } : {}) }
+    ? {
+        credentials: {
+          clientId: value('AEP_CLIENT_ID')!,
+          clientSecret: value('AEP_CLIENT_SECRET')!,
+          ...(value('AEP_SCOPES') ? { scopes: value('AEP_SCOPES') } : {}),
+          ...(value('AEP_IMS_URL') ? { imsUrl: value('AEP_IMS_URL') } : {}),
+        },
+        ...(value('AEP_API_KEY') ? { apiKey: value('AEP_API_KEY') } : {}),
+      }
     : { accessToken: value('AEP_ACCESS_TOKEN')!, apiKey: value('AEP_API_KEY')! };
   return new ExportJobsClient({
     ...auth,

@@ -16,6 +16,15 @@ export interface BatchFile {
   downloadPath: string;
 }
 
+/** A dataset file id the server sent, as a path segment; one that could change the URL is the server's fault. */
+function serverIdSegment(dataSetFileId: string): string {
+  try {
+    return jobIdSegment(dataSetFileId, 'dataSetFileId', 'dataset file id');
+  } catch {
+    throw new UnsafeResponseError('dataSetFileId', dataSetFileId, 'cannot be put in a URL path');
+  }
+}
+
 /** The most entries Data Access returns per page. */
 export const DATA_ACCESS_PAGE_LIMIT = 100;
 /** How deep directories may nest before the listing is refused as a loop. */
@@ -35,7 +44,7 @@ export async function listBatchFiles(dataAccess: Transport, batchId: string, set
     if (visited.has(dataSetFileId)) return;
     if (depth > MAX_DEPTH) throw new UnsafeResponseError('dataSetFileId', dataSetFileId, `directories nest deeper than ${MAX_DEPTH} levels`);
     visited.add(dataSetFileId);
-    for await (const listing of pages(`files/${jobIdSegment(dataSetFileId, 'dataSetFileId', 'dataset file id')}?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`, (result) => parseBody(result, FileListingSchema))) {
+    for await (const listing of pages(`files/${serverIdSegment(dataSetFileId)}?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`, (result) => parseBody(result, FileListingSchema))) {
       for (const entry of listing.data) {
         if (entry.name !== undefined) {
           const self = entry._links?.self?.href;

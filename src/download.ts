@@ -33,7 +33,10 @@ export interface DownloadOptions {
   concurrency?: number;
   /** Stops every download; partial files stay as `.part` and resume next time. */
   signal?: AbortSignal;
-  /** How many times one file may resume after its connection broke off. Default 5. */
+  /**
+   * How many times one file is tried again after a failure that may pass: a connection that broke
+   * off or stalled (resumed with `Range`), a timeout, or a 408, 429 or 5xx. Default 5.
+   */
   maxResumes?: number;
   /** Told of each chunk written. */
   onProgress?: (progress: DownloadProgress) => void;
@@ -100,16 +103,28 @@ export async function downloadBatchFiles(dataAccess: Transport, batchId: string,
   const report = (file: BatchFile, fileBytes: number) =>
     onProgress?.({ file: file.name, fileBytes, fileSize: file.length, bytes: state.bytes, totalBytes: state.totalBytes, filesDone: state.filesDone, filesTotal: files.length });
 
+  // When one file fails, the others stop too (their .part files stay, to resume later).
+  const stop = new AbortController();
+  const filesSettings = { ...callSettings, signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal };
   return pMap(
     targets,
     async ({ file, path }) => {
-      const result = await downloadFile(dataAccess, file, path, { maxResumes, settings: callSettings, onBytes: (added, fileBytes) => {
-        state.bytes += added;
-        report(file, fileBytes);
-      } });
-      state.filesDone++;
-      report(file, result.bytes);
-      return result;
+      try {
+        const result = await downloadFile(dataAccess, file, path, {
+          maxResumes,
+          settings: filesSettings,
+          onBytes: (added, fileBytes) => {
+            state.bytes += added;
+            report(file, fileBytes);
+          },
+        });
+        state.filesDone++;
+        report(file, result.bytes);
+        return result;
+      } catch (error) {
+        stop.abort(error);
+        throw error;
+      }
     },
     { concurrency, ...(signal ? { signal } : {}) },
   );
@@ -174,7 +189,15 @@ async function downloadFile(
         context.onBytes(-written, 0);
         written = 0;
       }
-      if (append) checkContentRange(response.headers.get('content-range'), written, file, response.requestId);
+      if (append) {
+        try {
+          checkContentRange(response.headers.get('content-range'), written, file, response.requestId);
+        } catch (error) {
+          // The bytes on disk cannot be trusted to continue this answer: start over next time.
+          await rm(part, { force: true });
+          throw error;
+        }
+      }
       const body = response.body;
       const idle = new AbortController();
       let timer = setTimeout(() => idle.abort(), idleTimeout);
@@ -182,10 +205,16 @@ async function downloadFile(
       // A body that breaks off ends the file cleanly instead of destroying it: every byte that
       // arrived reaches the disk, and the error is rethrown once it has.
       let broken: { error: unknown } | undefined;
+      const reader = body?.getReader();
+      // Aborting (the caller, or the idle timer) must end a read that would otherwise wait forever.
+      const cancel = () => void reader?.cancel().catch(() => {});
+      signal.addEventListener('abort', cancel, { once: true });
       async function* received(): AsyncGenerator<Uint8Array> {
-        if (!body) return;
+        if (!reader) return;
         try {
-          for await (const chunk of body) {
+          for (;;) {
+            const { value: chunk, done } = await reader.read();
+            if (done || signal.aborted) break;
             clearTimeout(timer);
             timer = setTimeout(() => idle.abort(), idleTimeout);
             written += chunk.length;
@@ -194,9 +223,12 @@ async function downloadFile(
             context.onBytes(chunk.length, written);
             yield chunk;
           }
+          if (signal.aborted) throw signal.reason;
         } catch (error) {
           if (signal.aborted || error instanceof ResponseValidationError) throw error;
           broken = { error };
+        } finally {
+          signal.removeEventListener('abort', cancel);
         }
       }
       try {

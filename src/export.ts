@@ -21,8 +21,8 @@ import { createAndWait, waitForCompletion, type WaitOptions } from './wait.js';
  * ```
  */
 export interface ExportSegmentsOptions extends Omit<WaitOptions, 'resolveOnFailure'> {
-  /** The segment ids to export. */
-  segments: readonly string[];
+  /** The segment ids to export (not used with `jobId`). */
+  segments?: readonly string[];
   /** The folder the files are written to; with `segmentPerBatch`, one sub-folder per segment. */
   dir: string;
   /** An existing profile export dataset to write into. */
@@ -45,7 +45,7 @@ export interface ExportSegmentsOptions extends Omit<WaitOptions, 'resolveOnFailu
   mergePolicy?: { id: string; version?: number };
   /** Files downloaded at once. Default 4. */
   concurrency?: number;
-  /** Told when the dataset is known and the job created, before the wait. */
+  /** Told of the job once it is known, before the wait: just created, or read back when resuming with `jobId`. */
   onCreated?: (job: ExportJob) => void;
   /** Told of each downloaded chunk, per batch. */
   onDownloadProgress?: (progress: DownloadProgress & { batchId: string; segmentId: string | undefined }) => void;
@@ -77,12 +77,16 @@ export interface ExportSegmentsResult {
  * ```
  */
 export async function exportSegments(client: ExportJobsClient, options: ExportSegmentsOptions): Promise<ExportSegmentsResult> {
-  const { segments, dir, datasetId: given, createDataset, jobId, segmentPerBatch = false, concurrency, onDownloadProgress, ...wait } = options;
+  const { segments = [], dir, datasetId: given, createDataset, jobId, segmentPerBatch = false, concurrency, onDownloadProgress, ...wait } = options;
   // The dataset and the downloads go to the same sandbox, with the same headers, as the job.
   const requestOptions = { ...wait.requestOptions, ...(wait.signal ? { signal: wait.signal } : {}) };
   let job: ExportJob;
   let datasetId: string;
   if (jobId !== undefined) {
+    if (given !== undefined || createDataset !== undefined || options.segments?.length) {
+      throw new RequestValidationError('export', [{ path: 'jobId', message: 'resumes an earlier export: give no segments, datasetId or createDataset with it' }]);
+    }
+    wait.onCreated?.(await client.getExportJob(jobId, requestOptions));
     job = await waitForCompletion(client, jobId, wait);
     datasetId = job.destination.datasetId;
   } else {

@@ -108,9 +108,9 @@ describe('downloads', () => {
     expect(downloads()).toEqual([]);
   });
 
-  // KNOWN SDK BUG (download.ts): a 0-byte file (Spark's `_SUCCESS` marker, an empty part) never
+  // Found by this test, fixed in download.ts: a 0-byte file (Spark's `_SUCCESS` marker, an empty part) never
   // gets a `.part`: the attempt returns at once because 0 bytes written === length 0, then
-  // `rename(part, path)` fails with a raw ENOENT. Drop `.fails` once fixed.
+  // `rename(part, path)` fails with a raw ENOENT.
   it('writes a 0-byte file', async () => {
     simulator.addBatchFile('b-empty', '_SUCCESS', 0);
     simulator.addBatchFile('b-empty', 'part-00000.parquet', 1_000);
@@ -173,12 +173,12 @@ describe('resuming', () => {
     expect(existsSync(join(dir, 'big.parquet'))).toBe(false);
   });
 
-  // KNOWN SDK BUG (download.ts): the bytes that arrived before the connection broke are partly
+  // Found by this test, fixed in download.ts: the bytes that arrived before the connection broke are partly
   // thrown away. pipeline() destroys the file stream as soon as the body errors, discarding the
   // chunks still queued in Readable.fromWeb and in the write stream, so a drop after 300 001 bytes
   // resumes from 262 144, and a drop after 100 000 bytes (before the file is even open) keeps
   // nothing: a server that always cuts early would never let the file progress. Expected: every
-  // byte received is on disk, and the resume starts exactly there. Drop `.fails` once fixed.
+  // byte received is on disk, and the resume starts exactly there.
   it('keeps every byte received before the drop, and resumes exactly after it', async () => {
     simulator.addBatchFile('b1', 'big.parquet', 1_000_000);
     simulator.inject({ kind: 'drop', afterBytes: 300_001 }, DOWNLOADS);
@@ -256,11 +256,10 @@ describe('size checks', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  // KNOWN SDK BUG (download.ts): the server's file is shorter than the listing says. The SDK
-  // resumes at the end of what it got, the server answers 416 (Content-Range: bytes */1000), and
+  // Found by this test, fixed in download.ts: the server's file is shorter than the listing says. The SDK
+  // used to resume at the end of what it got, the server answers 416 (Content-Range: bytes */1000), and
   // the 416 surfaces as a bare ApiError with the .part kept, so every later run fails the same
-  // way. Expected: ResponseValidationError (a size mismatch) and the .part removed. Drop `.fails`
-  // once the fix is in.
+  // way. Now: ResponseValidationError (a size mismatch) and the .part removed.
   it('throws ResponseValidationError when the server sends less than the listing\'s length, and keeps nothing', async () => {
     simulator.addBatchFile('b1', 'short.parquet', 1_000, { length: 2_000 });
     const error = await client.downloadBatchFiles('b1', { dir }).catch((caught: unknown) => caught);
@@ -278,10 +277,10 @@ describe('size checks', () => {
     expect(events.at(-1)).toMatchObject({ fileSize: undefined, totalBytes: undefined, bytes: 100_000 });
   });
 
-  // KNOWN SDK BUG (download.ts): with no `length` in the listing, a `.part` that already holds the
+  // Found by this test, fixed in download.ts: with no `length` in the listing, a `.part` that already holds the
   // whole file (a run stopped between the last byte and the rename) is resumed with
   // `Range: bytes={size}-`; the server answers 416 and the download fails forever. Expected: a 416
-  // whose Content-Range total equals the bytes on disk completes the file. Drop `.fails` once fixed.
+  // whose Content-Range total equals the bytes on disk completes the file.
   it('completes a whole .part when the listing gives no length', async () => {
     simulator.addBatchFile('b1', 'a.parquet', 5_000);
     useClient({ fetch: withoutLengths(simulator) });
@@ -324,11 +323,11 @@ describe('file names from the server', () => {
     expect(downloads()).toEqual([]);
   });
 
-  // KNOWN SDK BUG (download.ts), silent corruption: the duplicate check compares final paths only.
+  // Once a silent corruption (found by this test, fixed in download.ts): the duplicate check compares final paths only.
   // `a.parquet.part` is renamed into the very `.part` that `a.parquet` is being written to, so the
   // call RESOLVES, reporting both files, while `a.parquet` holds the wrong bytes and
   // `a.parquet.part` is gone. Expected: refused like a duplicate (a name equal to another's name
-  // plus `.part`), before anything is downloaded. Drop `.fails` once fixed.
+  // plus `.part`), before anything is downloaded.
   it('refuses a file named like another file\'s .part', async () => {
     simulator.addBatchFile('b1', 'a.parquet', 400_000);
     simulator.addBatchFile('b1', 'a.parquet.part', 300_000);
@@ -462,3 +461,73 @@ function withoutLengths(target: ExportJobsSimulator): NonNullable<ExportJobsClie
     return Response.json(body, { status: response.status, headers: response.headers });
   };
 }
+
+describe('failures that are not the network', () => {
+  /** The simulator's fetch, with the first download's body stalling after `bytes` bytes until aborted. */
+  function stallingFirstDownload(bytes: number): typeof fetch {
+    let stalled = false;
+    return async (input, init) => {
+      const response = await simulator.fetch(input as Request, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (stalled || !url.searchParams.has('path') || !response.body) return response;
+      stalled = true;
+      const reader = response.body.getReader();
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= bytes) return new Promise<void>(() => {}); // no more data, ever
+          const { value, done } = await reader.read();
+          if (done) return controller.close();
+          const chunk = value.subarray(0, bytes - sent);
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+  }
+
+  it('resumes a body that stops moving for the timeout, keeping what arrived', async () => {
+    const batchId = await exportedBatch();
+    const [file] = simulator.batchFiles(batchId);
+    useClient({ fetch: stallingFirstDownload(10_000), timeout: 50 });
+    const result = await client.downloadBatchFiles(batchId, { dir, concurrency: 1 });
+    expect(result[0]).toMatchObject({ name: file!.name, resumes: 1 });
+    expect(downloads().map((request) => request.headers.range)).toContain('bytes=10000-');
+    await expectIdentical(batchId, file!.name);
+  });
+
+  it('does not retry a disk error, and names it', async () => {
+    const batchId = await exportedBatch();
+    const [file] = simulator.batchFiles(batchId);
+    // A folder where the .part file should go: the file system refuses to open it for writing.
+    await mkdir(join(dir, `${file!.name}.part`), { recursive: true });
+    const error = await client.downloadBatchFiles(batchId, { dir, concurrency: 1 }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'EISDIR' });
+    expect(downloads().filter((request) => request.query.path === file!.name).length).toBeLessThanOrEqual(1);
+  });
+
+  it('stops the other downloads of the batch when one file fails for good', async () => {
+    useSimulator({ exportFiles: { filesPerBatch: 4, bytesPerFile: 50_000 } });
+    const batchId = await exportedBatch();
+    const [first, ...others] = simulator.batchFiles(batchId);
+    simulator.inject({ kind: 'status', status: 404 }, { match: { path: '/files/:id', query: { path: first!.name } } });
+    for (const other of others) simulator.inject({ kind: 'latency', ms: 200 }, { match: { path: '/files/:id', query: { path: other.name } } });
+    let failed = false;
+    const lateProgress: string[] = [];
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const error = await client
+        .downloadBatchFiles(batchId, { dir, concurrency: 4, onProgress: (progress) => void (failed && lateProgress.push(progress.file)) })
+        .catch((caught: unknown) => caught);
+      failed = true;
+      expect(error).toMatchObject({ status: 404 });
+      // Let the held-back answers come, and any body still wanted flow for a while: none is.
+      await vi.advanceTimersByTimeAsync(300);
+      for (let turn = 0; turn < 200; turn++) await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(lateProgress).toEqual([]);
+  });
+});

@@ -2,13 +2,13 @@
 export const ExitCode = {
   /** The command did what it was asked; a waited job `SUCCEEDED`. */
   Success: 0,
-  /** The waited job ended `FAILED`. */
+  /** The waited job (`wait`, `run`, `export`) ended `FAILED` or was cancelled. */
   JobFailed: 1,
   /** Bad usage, a missing setting, or input that failed validation (nothing was sent). */
   Usage: 2,
-  /** `wait` or `run` reached its timeout before the job finished. */
+  /** `wait`, `run` or `export` reached its timeout before the job finished. */
   WaitTimeout: 3,
-  /** The API answered with an error, or the network failed. */
+  /** The API answered with an error, the network failed, or the server sent something refused (an unsafe link or file name). */
   ApiError: 4,
   /** Interrupted (Ctrl-C / SIGINT). */
   Interrupted: 130,

@@ -104,6 +104,8 @@ export function readErrorDetails(body: unknown): ErrorDetails {
 
 function readRetryAfterMs(body: unknown): number | undefined {
   if (typeof body !== 'object' || body === null || !('retryAfterMs' in body)) return undefined;
-  const value = Number(body.retryAfterMs);
+  const raw = body.retryAfterMs;
+  // Only a number or a numeric string: anything else from a server is ignored, never coerced.
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
   return Number.isFinite(value) && value >= 0 ? value : undefined;
 }
