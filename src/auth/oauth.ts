@@ -56,7 +56,7 @@ const TokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   /** Seconds. */
-  expires_in: z.coerce.number().positive(),
+  expires_in: z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().positive()),
 });
 
 /**
