@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pMap from 'p-map';
 import { listBatchFiles, type BatchFile } from './batch-files.js';
@@ -85,7 +85,7 @@ export async function downloadBatchFiles(dataAccess: Transport, batchId: string,
   const { dir, concurrency = 4, maxResumes = 5, signal, onProgress } = options;
   const callSettings = { ...settings, ...(signal ? { signal } : {}) };
   const files = await listBatchFiles(dataAccess, batchId, callSettings);
-  const targets = files.map((file) => ({ file, path: safeFilePath(dir, file.name, join, resolve) }));
+  const targets = files.map((file) => ({ file, path: safeFilePath(dir, file.name) }));
   const seen = new Set<string>();
   for (const { file, path } of targets) {
     // Two files of one batch with the same name would be written to one path at once; so would

@@ -174,9 +174,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       segmentPerBatch: Boolean(flags.segmentPerBatch),
       ...(flags.fields ? { fields: flags.fields } : {}),
       concurrency: parseCount(flags.concurrency, '--concurrency'),
-      timeout: parseDuration(flags.timeout, '--timeout'),
-      minDelay: parseDuration(flags.minDelay, '--min-delay'),
-      maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
+      ...waitDurations(flags),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(flags.cancelOnInterrupt ? { cancelOnAbort: true, onCancel: cancelReporter(io, 'export job') } : {}),
       ...progress.callbacks,
@@ -235,6 +233,15 @@ function withWaitOptions(command: Command): Command {
     .option('--cancel-on-interrupt', 'cancel the job on Ctrl-C or timeout');
 }
 
+/** The wait flags shared by `wait`, `run` and `export`, as milliseconds. */
+function waitDurations(flags: WaitFlags): Pick<WaitOptions, 'timeout' | 'minDelay' | 'maxDelay'> {
+  return {
+    timeout: parseDuration(flags.timeout, '--timeout'),
+    minDelay: parseDuration(flags.minDelay, '--min-delay'),
+    maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
+  };
+}
+
 async function createRequest(flags: CreateFlags, io: CliIo): Promise<CreateExportJobRequest> {
   if (flags.file) {
     if (flags.dataset || flags.segment) throw new UsageError('give either --file or --dataset/--segment, not both');
@@ -258,9 +265,7 @@ async function createRequest(flags: CreateFlags, io: CliIo): Promise<CreateExpor
 async function waitAndReport(client: ExportJobsClient, id: number | string, flags: WaitFlags, global: GlobalFlags, io: CliIo, colour: boolean): Promise<number> {
   const progress = waitProgress(io, id, Boolean(global.quiet));
   const options: WaitOptions = {
-    timeout: parseDuration(flags.timeout, '--timeout'),
-    minDelay: parseDuration(flags.minDelay, '--min-delay'),
-    maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
+    ...waitDurations(flags),
     resolveOnFailure: true,
     ...(io.signal ? { signal: io.signal } : {}),
     ...(flags.cancelOnInterrupt ? { cancelOnAbort: true, onCancel: cancelReporter(io, `job ${id}`) } : {}),

@@ -13,6 +13,7 @@ import {
 import { ConnectionError } from '../errors/connection-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import { readErrorDetails } from '../models/error-bodies.js';
+import { reasonPhrase } from './reasons.js';
 
 /** What the transport knows about the attempt that failed. */
 export interface FailureContext {
@@ -23,13 +24,6 @@ export interface FailureContext {
 }
 
 const SNIPPET = 200;
-/** Reason phrases for the message. A table of our own: importing node:http for them costs ~20 ms at start-up. */
-const REASONS: Readonly<Record<number, string>> = {
-  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Found', 303: 'See Other', 304: 'Not Modified', 307: 'Temporary Redirect', 308: 'Permanent Redirect',
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout',
-  409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 416: 'Range Not Satisfiable', 418: "I'm a Teapot", 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
-};
 
 /**
  * The one place a failure becomes an SDK error: picks the class from the status and reads the
@@ -98,7 +92,7 @@ export function createApiError(status: number, headers: Headers, body: unknown, 
     retryAfter !== undefined && `retry after ${retryAfter} ms`,
   ].filter(Boolean);
   init.message =
-    `${context.method} ${context.path} -> ${status} ${REASONS[status] ?? ''}`.trimEnd() +
+    `${context.method} ${context.path} -> ${status} ${reasonPhrase(status) ?? ''}`.trimEnd() +
     (described ? `: ${described}` : '') +
     (facts.length ? ` (${facts.join(', ')})` : '');
   const ErrorClass = errorClassFor(status);

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { RequestValidationError } from '../errors/request-validation-error.js';
 import { UnsafeResponseError } from '../errors/unsafe-response-error.js';
 
@@ -68,7 +69,7 @@ export function linkUnder(link: string, baseUrl: string, field: string): string 
  * absolute name, a `..` segment, a backslash or a NUL is refused, and the result must stay inside
  * `dir`.
  */
-export function safeFilePath(dir: string, name: string, join: (...parts: string[]) => string, resolve: (...parts: string[]) => string): string {
+export function safeFilePath(dir: string, name: string): string {
   const refuse = (why: string): never => {
     throw new UnsafeResponseError('file name', name, why);
   };

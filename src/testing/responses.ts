@@ -1,26 +1,11 @@
 /** The error bodies of the simulated API, in the three shapes AEP sends. */
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  416: 'Range Not Satisfiable',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+import { reasonPhrase } from '../http/reasons.js';
 
 /** Statuses whose responses may not carry a body (the Fetch API refuses to build one). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 export function statusText(status: number): string {
-  return STATUS_TEXT[status] ?? 'Error';
+  return reasonPhrase(status) ?? 'Error';
 }
 
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
