@@ -1,15 +1,16 @@
 import { ConfigurationError } from './errors/configuration-error.js';
-import { RequestValidationError } from './errors/request-validation-error.js';
-import type { Logger } from './http/log.js';
-import { jobIdSegment, nextLinkPath } from './http/path.js';
-import { listBatchFiles, type BatchFile } from './batch-files.js';
-import { createProfileExportDataset, type CreateProfileExportDatasetRequest } from './datasets.js';
+import type { Logger } from './internal/http/log.js';
+import { jobIdSegment, nextLinkPath } from './internal/http/path.js';
+import { listBatchFiles, type BatchFile } from './resources/data-access.js';
+import { createProfileExportDataset, type CreateProfileExportDatasetRequest } from './resources/catalog.js';
 import { downloadBatchFiles, type DownloadedFile, type DownloadOptions } from './download.js';
-import { parseBody } from './http/parse.js';
-import { Transport, type CallSettings, type TransportConfig } from './http/transport.js';
+import { parseBody } from './internal/http/parse.js';
+import { Transport, type CallSettings, type TransportConfig } from './internal/http/transport.js';
 import { OAuthTokenProvider, type OAuthCredentials } from './auth/oauth.js';
 import { isTokenProvider, toTokenSource, type AccessTokenSource, type TokenProvider } from './auth/token-provider.js';
-import { toValidationIssues, validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
+import type { CreateExportJobRequest } from './models/create-request.js';
+import { validateCreateExportJobRequest } from './resources/export-jobs.js';
+import { parseInput } from './internal/validation.js';
 import { ExportJobSchema, type ExportJob } from './models/export-job.js';
 import {
   CancelExportJobResultSchema,
@@ -183,9 +184,8 @@ export class ExportJobsClient {
    * ```
    */
   async listExportJobs(query: ListExportJobsQuery = {}, options?: RequestOptions): Promise<ExportJobList> {
-    const parsed = ListExportJobsQuerySchema.safeParse(query);
-    if (!parsed.success) throw new RequestValidationError('list export jobs query', toValidationIssues(parsed.error.issues));
-    const result = await this.#transport.send({ method: 'GET', path: 'export/jobs', query: parsed.data, idempotent: true }, settings(options));
+    const parsed = parseInput(ListExportJobsQuerySchema, query, 'list export jobs query');
+    const result = await this.#transport.send({ method: 'GET', path: 'export/jobs', query: parsed, idempotent: true }, settings(options));
     return parseBody(result, ExportJobListSchema);
   }
 

@@ -3,16 +3,16 @@ import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pMap from 'p-map';
-import { listBatchFiles, type BatchFile } from './batch-files.js';
+import { listBatchFiles, type BatchFile } from './resources/data-access.js';
 import { ApiError } from './errors/api-error.js';
 import { ConnectionError } from './errors/connection-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
 import { UnsafeResponseError } from './errors/unsafe-response-error.js';
 import { ResponseValidationError } from './errors/response-validation-error.js';
-import { systemErrorCode } from './http/errors.js';
-import { safeFilePath } from './http/path.js';
-import { withRetries } from './http/retry.js';
-import type { CallSettings, StreamResult, Transport } from './http/transport.js';
+import { systemErrorCode } from './internal/http/errors.js';
+import { safeFilePath } from './internal/fs/safe-path.js';
+import { withRetries } from './internal/http/retry.js';
+import type { CallSettings, StreamResult, Transport } from './internal/http/transport.js';
 
 /**
  * Options of `downloadBatchFiles`.

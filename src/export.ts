@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { ExportJobsClient } from './client.js';
 import { RequestValidationError } from './errors/request-validation-error.js';
 import type { DownloadedFile, DownloadProgress } from './download.js';
-import { validateCreateExportJobRequest, type CreateExportJobRequest } from './models/create-request.js';
+import type { CreateExportJobRequest } from './models/create-request.js';
+import { validateCreateExportJobRequest } from './resources/export-jobs.js';
 import type { ExportJob } from './models/export-job.js';
 import { createAndWait, waitForCompletion, type WaitOptions } from './wait.js';
 

@@ -21,12 +21,12 @@ export {
   type OAuthTokenProviderOptions,
 } from './auth/oauth.js';
 export type { AccessTokenSource, TokenProvider } from './auth/token-provider.js';
-export type { Logger } from './http/log.js';
+export type { Logger } from './internal/http/log.js';
 
 // Models: each type is inferred from the schema of the same name plus `Schema`.
+export { validateCreateExportJobRequest } from './resources/export-jobs.js';
 export {
   CreateExportJobRequestSchema,
-  validateCreateExportJobRequest,
   type CreateExportJobRequest,
   type NormalizedCreateExportJobRequest,
 } from './models/create-request.js';
@@ -115,8 +115,8 @@ export {
 } from './wait.js';
 
 // Around the export: the target dataset (Catalog) and the exported files (Data Access).
-export { PROFILE_UNION_SCHEMA_ID, type CreateProfileExportDatasetRequest } from './datasets.js';
-export { DATA_ACCESS_PAGE_LIMIT, type BatchFile } from './batch-files.js';
+export { PROFILE_UNION_SCHEMA_ID, type CreateProfileExportDatasetRequest } from './resources/catalog.js';
+export { DATA_ACCESS_PAGE_LIMIT, type BatchFile } from './resources/data-access.js';
 export type { DownloadedFile, DownloadOptions, DownloadProgress } from './download.js';
 export {
   DatasetFileSchema,

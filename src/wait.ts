@@ -4,8 +4,8 @@ import { ConnectionError } from './errors/connection-error.js';
 import { ExportJobsError } from './errors/export-jobs-error.js';
 import { TimeoutError } from './errors/timeout-error.js';
 import { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
-import { MAX_RETRY_AFTER, RETRYABLE_STATUSES } from './http/retry.js';
-import { sleep } from './http/sleep.js';
+import { MAX_RETRY_AFTER, RETRYABLE_STATUSES } from './internal/http/retry.js';
+import { sleep } from './internal/http/sleep.js';
 import type { CreateExportJobRequest } from './models/create-request.js';
 import type { ExportJob } from './models/export-job.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { redact } from '../src/http/log.js';
+import { redact } from '../src/internal/http/log.js';
 import { JOBS_URL, TOKEN, json, jobBody, makeClient, respond, useMsw } from './helpers/msw.js';
 
 useMsw();

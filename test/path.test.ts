@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RequestValidationError } from '../src/index.js';
-import { jobIdSegment } from '../src/http/path.js';
+import { jobIdSegment } from '../src/internal/http/path.js';
 
 describe('jobIdSegment', () => {
   it('keeps numeric ids and digit strings as they are', () => {

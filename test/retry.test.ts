@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { delay } from 'msw';
 import { ConnectionError, ExportJobsClient, ServerError, TimeoutError } from '../src/index.js';
-import { retryDelay } from '../src/http/retry.js';
+import { retryDelay } from '../src/internal/http/retry.js';
 import { RateLimitError } from '../src/errors/api-error.js';
 import { JOBS_URL, TOKEN, json, jobBody, makeClient, networkError, respond, useMsw, validRequest } from './helpers/msw.js';
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ApiError, AuthenticationError } from '../errors/api-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { ResponseValidationError } from '../errors/response-validation-error.js';
-import type { Logger } from '../http/log.js';
-import { Transport } from '../http/transport.js';
+import type { Logger } from '../internal/http/log.js';
+import { Transport } from '../internal/http/transport.js';
 import type { TokenProvider } from './token-provider.js';
 
 /** Adobe IMS's token endpoint (OAuth Server-to-Server, token v3). */

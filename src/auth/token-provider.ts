@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type { TokenSource } from '../http/transport.js';
+import type { TokenSource } from '../internal/http/transport.js';
 
 /**
  * Something that hands out bearer tokens and can be told that one was refused. The SDK's

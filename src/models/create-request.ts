@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { RequestValidationError, type ValidationIssue } from '../errors/request-validation-error.js';
 import { oneOrMany, renameDataSetId, Rfc3339 } from './common.js';
 import { SegmentStatusSchema } from './destination.js';
 
@@ -77,30 +76,3 @@ export const CreateExportJobRequestSchema = z.strictObject({
 export type CreateExportJobRequest = z.input<typeof CreateExportJobRequestSchema>;
 /** The request as it is sent, after validation and normalisation. */
 export type NormalizedCreateExportJobRequest = z.output<typeof CreateExportJobRequestSchema>;
-
-/**
- * Validates a create request and returns the body to send. Throws `RequestValidationError`
- * listing every problem with its field path.
- */
-export function validateCreateExportJobRequest(request: unknown): NormalizedCreateExportJobRequest {
-  const result = CreateExportJobRequestSchema.safeParse(request, { error: requiredMessage });
-  if (!result.success) throw new RequestValidationError('create export job request', toValidationIssues(result.error.issues));
-  return result.data;
-}
-
-/** zod's issues as field paths and plain messages. */
-export function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
-  return issues.flatMap((issue) => {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      // A key that would read ambiguously in a dot path ("", "a.b") is quoted.
-      const segment = (key: string) => (key === '' || key.includes('.') ? `[${JSON.stringify(key)}]` : key);
-      return issue.keys.map((key) => ({ path: path ? `${path}${key === '' || key.includes('.') ? '' : '.'}${segment(key)}` : segment(key), message: 'is not a field of this request' }));
-    }
-    return [{ path, message: issue.message }];
-  });
-}
-
-function requiredMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  return issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
-}

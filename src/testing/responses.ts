@@ -1,5 +1,5 @@
 /** The error bodies of the simulated API, in the three shapes AEP sends. */
-import { reasonPhrase } from '../http/reasons.js';
+import { reasonPhrase } from '../internal/http/reasons.js';
 
 /** Statuses whose responses may not carry a body (the Fetch API refuses to build one). */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);

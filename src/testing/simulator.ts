@@ -1,6 +1,6 @@
 import type { ExportJob, Metrics } from '../models/export-job.js';
 import { createClock, type ClockOption, type SimulatorClock } from './clock.js';
-import { sleep } from '../http/sleep.js';
+import { sleep } from '../internal/http/sleep.js';
 import { FaultList, type FaultOptions, type InjectedFault, type SimulatedFault, type SimulatedService } from './faults.js';
 import { faultBody, faultResponse, gatewayError, jsonResponse, serviceError } from './responses.js';
 import { truncatedStream } from './bytes.js';

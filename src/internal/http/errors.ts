@@ -9,10 +9,10 @@ import {
   RateLimitError,
   ServerError,
   type ApiErrorInit,
-} from '../errors/api-error.js';
-import { ConnectionError } from '../errors/connection-error.js';
-import { TimeoutError } from '../errors/timeout-error.js';
-import { readErrorDetails } from '../models/error-bodies.js';
+} from '../../errors/api-error.js';
+import { ConnectionError } from '../../errors/connection-error.js';
+import { TimeoutError } from '../../errors/timeout-error.js';
+import { readErrorDetails } from '../../models/error-bodies.js';
 import { reasonPhrase } from './reasons.js';
 
 /** What the transport knows about the attempt that failed. */

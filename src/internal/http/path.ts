@@ -1,6 +1,5 @@
-import { join, resolve } from 'node:path';
-import { RequestValidationError } from '../errors/request-validation-error.js';
-import { UnsafeResponseError } from '../errors/unsafe-response-error.js';
+import { RequestValidationError } from '../../errors/request-validation-error.js';
+import { UnsafeResponseError } from '../../errors/unsafe-response-error.js';
 
 /**
  * Turns an export job id into one safe path segment. Ids are numbers in the API; a string id is
@@ -62,23 +61,4 @@ export function linkUnder(link: string, baseUrl: string, field: string): string 
   if (url.origin !== base.origin) return refuse(`must stay on ${base.origin}`);
   if (!url.pathname.startsWith(base.pathname)) return refuse(`must stay under ${base.pathname}`);
   return `${url.pathname.slice(base.pathname.length)}${url.search}`;
-}
-
-/**
- * Where a file named by the server goes under `dir`: the name may hold sub-folders, but an
- * absolute name, a `..` segment, a backslash or a NUL is refused, and the result must stay inside
- * `dir`.
- */
-export function safeFilePath(dir: string, name: string): string {
-  const refuse = (why: string): never => {
-    throw new UnsafeResponseError('file name', name, why);
-  };
-  if (name === '' || name.includes('\0') || name.includes('\\')) return refuse('is empty or holds a NUL or a backslash');
-  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return refuse('is absolute');
-  const segments = name.split('/');
-  if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) return refuse('holds an empty, "." or ".." segment');
-  const root = resolve(dir);
-  const target = resolve(join(root, ...segments));
-  if (!target.startsWith(`${root}/`)) return refuse(`escapes ${dir}`);
-  return target;
 }

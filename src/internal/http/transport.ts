@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import ky, { type KyInstance } from 'ky';
-import { AuthenticationError } from '../errors/api-error.js';
-import { VERSION } from '../version.js';
+import { AuthenticationError } from '../../errors/api-error.js';
+import { VERSION } from '../../version.js';
 import { toExportJobsError } from './errors.js';
 import { redactingLogger, type Logger } from './log.js';
 import { withRetries } from './retry.js';

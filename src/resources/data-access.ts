@@ -1,8 +1,8 @@
-import { UnsafeResponseError } from './errors/unsafe-response-error.js';
-import { parseBody } from './http/parse.js';
-import { jobIdSegment, linkUnder } from './http/path.js';
-import type { CallSettings, HttpResult, Transport } from './http/transport.js';
-import { DatasetFilesPageSchema, FileListingSchema } from './models/data-access.js';
+import { UnsafeResponseError } from '../errors/unsafe-response-error.js';
+import { parseBody } from '../internal/http/parse.js';
+import { jobIdSegment, linkUnder } from '../internal/http/path.js';
+import type { CallSettings, HttpResult, Transport } from '../internal/http/transport.js';
+import { DatasetFilesPageSchema, FileListingSchema } from '../models/data-access.js';
 
 /** One downloadable file of an exported batch. */
 export interface BatchFile {

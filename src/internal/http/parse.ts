@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { ResponseValidationError } from '../errors/response-validation-error.js';
-import { toValidationIssues } from '../models/create-request.js';
+import { ResponseValidationError } from '../../errors/response-validation-error.js';
+import { toValidationIssues } from '../validation.js';
 import type { HttpResult } from './transport.js';
 
 /** Parses a 2xx body with a schema; anything else is a `ResponseValidationError` with the raw body. */

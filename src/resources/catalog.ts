@@ -1,9 +1,9 @@
-import type { ExportJobsClient } from './client.js';
-import { ResponseValidationError } from './errors/response-validation-error.js';
-import { RequestValidationError } from './errors/request-validation-error.js';
-import { parseBody } from './http/parse.js';
-import type { CallSettings, Transport } from './http/transport.js';
-import { CreateDatasetResponseSchema } from './models/data-access.js';
+import type { ExportJobsClient } from '../client.js';
+import { ResponseValidationError } from '../errors/response-validation-error.js';
+import { RequestValidationError } from '../errors/request-validation-error.js';
+import { parseBody } from '../internal/http/parse.js';
+import type { CallSettings, Transport } from '../internal/http/transport.js';
+import { CreateDatasetResponseSchema } from '../models/data-access.js';
 
 /** The profile union schema an export job's target dataset must use. */
 export const PROFILE_UNION_SCHEMA_ID = 'https://ns.adobe.com/xdm/context/profile__union';

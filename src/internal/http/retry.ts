@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
-import { ApiError } from '../errors/api-error.js';
-import { ConnectionError } from '../errors/connection-error.js';
-import { TimeoutError } from '../errors/timeout-error.js';
+import { ApiError } from '../../errors/api-error.js';
+import { ConnectionError } from '../../errors/connection-error.js';
+import { TimeoutError } from '../../errors/timeout-error.js';
 import { sleep } from './sleep.js';
 
 /** Statuses worth another try on a request the server may safely see twice. */
