@@ -8,8 +8,12 @@
 // subpath the package does not export fails to resolve, as it would for a user). The directory
 // links to the repository's node_modules, so blocks may import the dev dependencies too (msw,
 // vitest) as a user's tests would.
-// The repository's TypeScript runs on this Node (`process.execPath`). tsc's errors are printed
-// with the Markdown file and line they come from; the exit code is 1 when any block fails.
+// The repository's TypeScript runs on this Node (`process.execPath`), in the temporary directory.
+// tsc names files relative to the directory it runs in, so each name is resolved against that
+// same directory (both real paths, with symlinks such as macOS's /var resolved) and printed as
+// the Markdown file and line it comes from, or as a path relative to the repository: the output
+// is the same wherever the repository is cloned and whatever TMPDIR is. The exit code is 1 when
+// any block fails.
 //
 // Fences must name a language: ```ts for TypeScript (checked), or one of OTHER_LANGUAGES
 // (```text, ```bash...). ```typescript, ```js and untagged fences are refused, so that no
@@ -19,12 +23,12 @@
 //   --keep       keep the temporary directory and print where it is
 //   --docs-root  read README.md and docs/ from <dir> instead of the repository (for the checker's own test)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = realpathSync(resolve(dirname(fileURLToPath(import.meta.url)), '..'));
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const OTHER_LANGUAGES = new Set(['text', 'bash', 'sh', 'shell', 'console', 'json', 'jsonc', 'diff', 'yaml', 'ini']);
 const REFUSED_LANGUAGES = new Set(['typescript', 'tsx', 'js', 'javascript', 'jsx', 'mjs', 'cjs', 'mts', 'cts']);
@@ -91,7 +95,9 @@ if (snippets.length === 0) {
   process.exit(1);
 }
 
-const workDir = mkdtempSync(join(tmpdir(), 'aep-export-jobs-docs-'));
+// A real path: tsc runs with it as its working directory, and a process's working directory is
+// always a real path, so the names tsc prints are relative to this one.
+const workDir = realpathSync(mkdtempSync(join(tmpdir(), 'aep-export-jobs-docs-')));
 let status = 1;
 try {
   for (const snippet of snippets) {
@@ -117,7 +123,8 @@ try {
   };
   writeFileSync(join(workDir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
 
-  const result = spawnSync(process.execPath, [tsc, '-p', join(workDir, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // tsc runs in workDir, so the names in its diagnostics are relative to workDir, which located() resolves them against.
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: workDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw result.error;
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.status === 0) {
@@ -164,7 +171,11 @@ function rmLink(path) {
   }
 }
 
-/** A tsc diagnostic line with the snippet file replaced by the Markdown file and line it came from. */
+/**
+ * A tsc diagnostic line with the snippet file replaced by the Markdown file and line it came from,
+ * or a file of the repository by its path relative to the repository. `dir` must be the directory
+ * tsc ran in: tsc prints names relative to its working directory.
+ */
 function located(line, dir) {
   const match = /^(.*?)\((\d+),(\d+)\): (.*)$/.exec(line);
   if (!match) return line;

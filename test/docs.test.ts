@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,8 +11,20 @@ const checkDocs = join(repo, 'scripts', 'check-docs.mjs');
 
 /** Runs scripts/check-docs.mjs on this Node; never throws, gives the exit code and the output. */
 async function runCheckDocs(...args: string[]): Promise<{ code: number; output: string }> {
+  return runCheckDocsWith({}, ...args);
+}
+
+/**
+ * Runs a copy of the docs check (`script`, by default the repository's) from `cwd` (by default the
+ * repository) with `tmp` as the temporary folder (TMPDIR, and TMP/TEMP for Windows).
+ */
+async function runCheckDocsWith(
+  { script = checkDocs, cwd = repo, tmp }: { script?: string; cwd?: string; tmp?: string },
+  ...args: string[]
+): Promise<{ code: number; output: string }> {
+  const env = tmp === undefined ? process.env : { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [checkDocs, ...args], { cwd: repo, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [script, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, output: `${stdout}${stderr}` };
   } catch (error) {
     const { code, stdout = '', stderr = '' } = error as { code?: unknown; stdout?: string; stderr?: string };
@@ -81,6 +93,51 @@ it('the docs check maps the package\'s public entry points to their sources, and
   }
 });
 
+it('the docs check names the Markdown file and line wherever the repository is cloned and whatever TMPDIR is', { timeout: 120_000 }, async () => {
+  // tsc names files relative to the folder it runs in. The check once resolved those names against
+  // its temporary folder instead, which was right only when the repository and TMPDIR sat at the
+  // same depth: on most clones `npm test` failed. Here a copy of the repository, the folder the check
+  // runs from, TMPDIR and the folder TMPDIR links to are all at different depths from one another.
+  const base = await realpath(await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-where-')));
+  try {
+    const docsRoot = join(base, 'docs-root');
+    await mkdir(docsRoot);
+    await writeFile(join(docsRoot, 'README.md'), "# Broken\n\n```ts\nimport { ExportJobsClient } from 'aep-export-jobs';\n\nconst id: string = ExportJobsClient;\n```\n");
+
+    // A copy of the repository further down: the check, package.json and src/, with node_modules
+    // linked. Its src/index.ts gets a type error, which must be named relative to the copy.
+    const copy = join(base, 'one', 'two', 'three', 'four', 'repo');
+    await mkdir(join(copy, 'scripts'), { recursive: true });
+    await copyFile(checkDocs, join(copy, 'scripts', 'check-docs.mjs'));
+    await copyFile(join(repo, 'package.json'), join(copy, 'package.json'));
+    await cp(join(repo, 'src'), join(copy, 'src'), { recursive: true });
+    await symlink(join(repo, 'node_modules'), join(copy, 'node_modules'), 'dir');
+    const brokenLine = (await readFile(join(copy, 'src', 'index.ts'), 'utf8')).split('\n').length + 1;
+    await appendFile(join(copy, 'src', 'index.ts'), "\nexport const brokenOnPurpose: number = 'not a number';\n");
+
+    // TMPDIR is a link (as /tmp is on macOS) to a folder deeper still.
+    const realTmp = join(base, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'tmp');
+    await mkdir(realTmp, { recursive: true });
+    await symlink(realTmp, join(base, 'tmp-link'), 'dir');
+
+    const { code, output } = await runCheckDocsWith(
+      { script: join(copy, 'scripts', 'check-docs.mjs'), cwd: dirname(base), tmp: join(base, 'tmp-link') },
+      '--keep',
+      '--docs-root',
+      docsRoot,
+    );
+    expect(code, output).toBe(1);
+    // --keep prints where the blocks were written: under the TMPDIR given, so that TMPDIR was used.
+    expect(output).toContain(`check-docs: the blocks are in ${join(realTmp, 'aep-export-jobs-docs-')}`);
+    expect(output).toMatch(/^README\.md:6:7 \(block 1, readme-01\.ts\): error TS2322/m);
+    expect(output).toMatch(new RegExp(`^src/index\\.ts:${brokenLine}:14: error TS2322`, 'm'));
+    // Every diagnostic names a Markdown file or a file of the repository, never a path out of it.
+    expect(output.split('\n').filter((line) => /error TS\d+/.test(line) && !/^(README\.md|docs\/[^/]+\.md|src\/)\S*:\d+:\d+/.test(line)), output).toEqual([]);
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
+});
+
 it('the README gives the two set-up commands', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
   const development = section(readme, /development|set-?up/i);
@@ -93,6 +150,22 @@ it('the README gives the two set-up commands', async () => {
   );
   // Two commands: the first installs and runs the demo on the simulator, the second the tests.
   expect(commands).toEqual(['npm install && npm run demo', 'npm test']);
+});
+
+it('npm in the repository hides its warnings but never its errors, and the README says how to see the warnings', async () => {
+  // The .npmrc quiets the EBADENGINE warnings an older system Node gives for the dev tools. `silent`
+  // would also hide a failed install's `npm error` lines, and `force` would skip the checks themselves.
+  const settings = Object.fromEntries(
+    (await readFile(join(repo, '.npmrc'), 'utf8'))
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^[#;]/.test(line))
+      .map((line) => line.split('=').map((part) => part.trim()) as [string, string]),
+  );
+  expect(settings).toEqual({ loglevel: 'error' });
+  const development = section(await readFile(join(repo, 'README.md'), 'utf8'), /development|set-?up/i);
+  expect(development).toContain('`loglevel=error`');
+  expect(development).toContain('`--loglevel=warn`');
 });
 
 /** Markdown text with its fenced code blocks blanked out (links and headings in code do not count). */
