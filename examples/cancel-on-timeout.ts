@@ -28,7 +28,7 @@ export async function waitOrCancel(client: ExportJobsClient, jobId: number | str
   try {
     const job = await waitForCompletion(client, jobId, {
       ...wait,
-      timeout,
+      maxWait: timeout,
       resolveOnFailure: true,
       cancelOnAbort: true,
       onStatusChange: (_, current) => log(`export job ${current.id}: ${current.status}`),

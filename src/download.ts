@@ -12,10 +12,14 @@ import { ResponseValidationError } from './errors/response-validation-error.js';
 import { systemErrorCode } from './internal/http/errors.js';
 import { safeFilePath } from './internal/fs/safe-path.js';
 import { withRetries } from './internal/http/retry.js';
-import type { CallSettings, StreamResult, Transport } from './internal/http/transport.js';
+import type { StreamResult, Transport } from './internal/http/transport.js';
+import { checkFunction, checkMaxRetries, checkPositiveInteger, requireText, type RequestOptions } from './options.js';
+import { ConfigurationError } from './errors/configuration-error.js';
 
 /**
- * Options of `downloadBatchFiles`.
+ * Options of `downloadBatchFiles`: the per-call {@link RequestOptions} (`signal` stops every
+ * download, leaving partial files as `.part` to resume next time; `timeout` bounds the wait for
+ * each response and each pause in a body) and what is specific to downloads.
  *
  * @example
  * ```ts
@@ -26,13 +30,11 @@ import type { CallSettings, StreamResult, Transport } from './internal/http/tran
  * });
  * ```
  */
-export interface DownloadOptions {
+export interface DownloadOptions extends RequestOptions {
   /** The folder to write into (created if missing). File names from the server never escape it. */
   dir: string;
   /** How many files download at once. Default 4. */
   concurrency?: number;
-  /** Stops every download; partial files stay as `.part` and resume next time. */
-  signal?: AbortSignal;
   /**
    * How many times one file is tried again after a failure that may pass: a connection that broke
    * off or stalled (resumed with `Range`), a timeout, or a 408, 429 or 5xx. Default 5.
@@ -81,9 +83,9 @@ const PART = '.part';
  * connection (and across runs), a size check against the listing's `length`, progress events.
  * A file already complete on disk is skipped.
  */
-export async function downloadBatchFiles(dataAccess: Transport, batchId: string, options: DownloadOptions, settings: CallSettings): Promise<DownloadedFile[]> {
-  const { dir, concurrency = 4, maxResumes = 5, signal, onProgress } = options;
-  const callSettings = { ...settings, ...(signal ? { signal } : {}) };
+export async function downloadBatchFiles(dataAccess: Transport, batchId: string, options: DownloadOptions): Promise<DownloadedFile[]> {
+  const { dir, concurrency = 4, maxResumes = 5, onProgress, ...callSettings } = checkDownloadOptions(options);
+  const { signal } = callSettings;
   const files = await listBatchFiles(dataAccess, batchId, callSettings);
   const targets = files.map((file) => ({ file, path: safeFilePath(dir, file.name) }));
   const seen = new Set<string>();
@@ -130,6 +132,16 @@ export async function downloadBatchFiles(dataAccess: Transport, batchId: string,
   );
 }
 
+/** Options are refused before anything is sent, each with a `ConfigurationError` naming it. */
+function checkDownloadOptions(options: DownloadOptions): DownloadOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('options', 'expected { dir, ... }');
+  requireText('dir', options.dir);
+  if (options.concurrency !== undefined) checkPositiveInteger('concurrency', options.concurrency);
+  if (options.maxResumes !== undefined) checkMaxRetries('maxResumes', options.maxResumes);
+  checkFunction('onProgress', options.onProgress);
+  return options;
+}
+
 async function sizeOf(path: string): Promise<number | undefined> {
   try {
     return (await stat(path)).size;
@@ -142,7 +154,7 @@ async function downloadFile(
   dataAccess: Transport,
   file: BatchFile,
   path: string,
-  context: { maxResumes: number; settings: CallSettings; onBytes: (added: number, fileBytes: number) => void },
+  context: { maxResumes: number; settings: RequestOptions; onBytes: (added: number, fileBytes: number) => void },
 ): Promise<DownloadedFile> {
   const done = await sizeOf(path);
   if (done !== undefined && (file.length === undefined || done === file.length)) {

@@ -6,6 +6,7 @@ import type { CreateExportJobRequest } from './models/create-request.js';
 import { validateCreateExportJobRequest } from './resources/export-jobs.js';
 import type { ExportJob } from './models/export-job.js';
 import { createAndWait, waitForCompletion, type WaitOptions } from './wait.js';
+import { pickRequestOptions } from './options.js';
 
 /**
  * Options of {@link exportSegments}: what to export, where the profiles go in AEP (an existing
@@ -79,8 +80,8 @@ export interface ExportSegmentsResult {
  */
 export async function exportSegments(client: ExportJobsClient, options: ExportSegmentsOptions): Promise<ExportSegmentsResult> {
   const { segments = [], dir, datasetId: given, createDataset, jobId, segmentPerBatch = false, concurrency, onDownloadProgress, ...wait } = options;
-  // The dataset and the downloads go to the same sandbox, with the same headers, as the job.
-  const requestOptions = { ...wait.requestOptions, ...(wait.signal ? { signal: wait.signal } : {}) };
+  // The dataset and the downloads go to the same sandbox, with the same headers and signal, as the job.
+  const requestOptions = pickRequestOptions(wait);
   let job: ExportJob;
   let datasetId: string;
   if (jobId !== undefined) {
@@ -117,16 +118,12 @@ export async function exportSegments(client: ExportJobsClient, options: ExportSe
     // A failed segment's batch id is "": there is nothing to download for it.
     if (!batchId) continue;
     const target = job.destination.segmentPerBatch && segmentId ? join(dir, folders.of(segmentId)) : dir;
-    const written = await client.downloadBatchFiles(
-      batchId,
-      {
-        dir: target,
-        ...(concurrency === undefined ? {} : { concurrency }),
-        ...(wait.signal ? { signal: wait.signal } : {}),
-        ...(onDownloadProgress ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) } : {}),
-      },
-      requestOptions,
-    );
+    const written = await client.downloadBatchFiles(batchId, {
+      ...requestOptions,
+      dir: target,
+      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(onDownloadProgress ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) } : {}),
+    });
     files.push(...written.map((file) => ({ ...file, batchId, segmentId })));
   }
   return { datasetId, job, files };

@@ -3,23 +3,23 @@
  * jobs API. Everything public is exported from here.
  * @packageDocumentation
  */
+export { ExportJobsClient } from './client.js';
 export {
-  ExportJobsClient,
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RETRIES,
   DEFAULT_TIMEOUT,
   type ExportJobsClientOptions,
   type RequestOptions,
-} from './client.js';
+} from './options.js';
 export { VERSION } from './version.js';
 export {
   OAuthTokenProvider,
   DEFAULT_IMS_URL,
   DEFAULT_REFRESH_MARGIN,
   DEFAULT_SCOPES,
-  type OAuthCredentials,
   type OAuthTokenProviderOptions,
 } from './auth/oauth.js';
+export type { OAuthCredentials } from './auth/credentials.js';
 export type { AccessTokenSource, TokenProvider } from './auth/token-provider.js';
 export type { Logger } from './internal/http/log.js';
 
@@ -91,6 +91,7 @@ export {
   PermissionDeniedError,
   RateLimitError,
   ServerError,
+  TokenRequestError,
   type ApiErrorInit,
 } from './errors/api-error.js';
 export { ConfigurationError } from './errors/configuration-error.js';
@@ -102,15 +103,17 @@ export { UnsafeResponseError } from './errors/unsafe-response-error.js';
 export { PaginationError } from './errors/pagination-error.js';
 export { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
 
-// Helpers: standalone functions over the client, so they tree-shake.
-export { paginateExportJobs, ExportJobPaginator, type ExportJobPage, type PaginateOptions } from './pagination.js';
+// Listing: the client's listExportJobs returns an ExportJobPagePromise (await a page, iterate jobs).
+export { paginateExportJobs, ExportJobPage, ExportJobPagePromise, type ListOptions } from './pagination.js';
+
+// Helpers: standalone functions over the client's public methods, so they tree-shake.
 export {
   createAndWait,
   waitForCompletion,
   pollDelay,
   DEFAULT_MAX_DELAY,
   DEFAULT_MIN_DELAY,
-  DEFAULT_WAIT_TIMEOUT,
+  DEFAULT_MAX_WAIT,
   type WaitOptions,
 } from './wait.js';
 

@@ -1,128 +1,253 @@
-import type { ExportJobsClient, RequestOptions } from './client.js';
+import type { ExportJobsClient } from './client.js';
+import { ConfigurationError } from './errors/configuration-error.js';
 import { PaginationError } from './errors/pagination-error.js';
+import { RequestValidationError } from './errors/request-validation-error.js';
 import type { ExportJob } from './models/export-job.js';
 import type { ExportJobList, ListExportJobsQuery } from './models/list.js';
+import { checkPositiveInteger, checkRequestOptions, type RequestOptions } from './options.js';
 
-/** Options of {@link paginateExportJobs}: bounds, a resume point, and the per-request options. */
-export interface PaginateOptions extends RequestOptions {
-  /** Stop after this many pages. */
+/**
+ * Options of `listExportJobs`: the per-call options, bounds on how far iteration goes, and a
+ * resume point.
+ *
+ * @example
+ * ```ts
+ * const jobs = client.listExportJobs({ status: 'SUCCEEDED' }, { maxItems: 500, timeout: 10_000 });
+ * ```
+ */
+export interface ListOptions extends RequestOptions {
+  /** Iterate at most this many pages. */
   maxPages?: number;
-  /** Stop after this many jobs (no further page is fetched once reached). */
+  /** Iterate at most this many jobs (no further page is fetched once reached). */
   maxItems?: number;
   /**
-   * Resume from this `link.next` (as carried by `PaginationError.cursor` or `page.link.next`)
-   * instead of fetching the first page with the query.
+   * Start from this `link.next` (as carried by `PaginationError.cursor` or `page.link.next`)
+   * instead of the first page of the query.
    */
   cursor?: string;
 }
 
-/** One page as pagination yields it: the API's page, plus the cursor that produced it. */
-export interface ExportJobPage extends ExportJobList {
-  /** The `link.next` this page was fetched from; `undefined` for the first page (fetched with the query). */
-  cursor: string | undefined;
-  /** 1 for the first page read by this iteration, then 2, 3... */
-  number: number;
+/** Reads one page: the first of the query (`link` undefined), or the one a `link.next` names. */
+export type PageFetcher = (link: string | undefined, options: RequestOptions) => Promise<ExportJobList>;
+
+/** What every page of one listing shares: how to fetch, the options, and the bounds. */
+interface Listing {
+  readonly fetch: PageFetcher;
+  readonly options: RequestOptions;
+  readonly maxPages: number | undefined;
+  readonly maxItems: number | undefined;
 }
 
 /**
- * Every export job across pages, newest first, following `link.next` exactly as the server gives
- * it. Iterate it for jobs, call `pages()` for pages, `toArray({ maxItems })` to collect, or await it
- * for the first page. One page is held at a time.
- *
- * It stops when `link.next` is empty or absent or a page has no records. A `link.next` that is
- * not a same-origin relative link to the listing is refused (the token is never sent elsewhere),
- * and one that repeats a cursor throws instead of looping. A failure part-way throws
- * `PaginationError` after the jobs already yielded, with the `cursor` to resume from.
- *
- * Note: it is a thenable (awaiting it gives the first page), so return it from an `async`
- * function inside an object, not bare, or it will be awaited for you.
+ * The cursors a page was reached through, to catch a `link.next` that loops back. Bounded, so
+ * memory stays flat however long the listing: a loop longer than this many pages is not caught
+ * (`maxPages` bounds it). Each page keeps its own copy, so asking a page for its next page twice
+ * is not mistaken for a loop.
+ */
+const RECENT_CURSORS = 100;
+
+/**
+ * One page of export jobs, newest first: the API's `records`, `page` and `link`, plus the way on.
+ * Iterating a page yields its jobs and every later page's (within the listing's bounds).
  *
  * @example
  * ```ts
- * for await (const job of paginateExportJobs(client, { status: 'SUCCEEDED', limit: 100 })) {
- *   console.log(job.id, job.destination.datasetId);
+ * let page = await client.listExportJobs({ limit: 50 });
+ * for (;;) {
+ *   for (const job of page.records) console.log(job.id);
+ *   if (!page.hasNextPage()) break;
+ *   page = await page.getNextPage();
  * }
- * const recent = await paginateExportJobs(client).toArray({ maxItems: 500 });
  * ```
  */
-export function paginateExportJobs(client: ExportJobsClient, query: ListExportJobsQuery = {}, options: PaginateOptions = {}): ExportJobPaginator {
-  return new ExportJobPaginator(client, query, options);
-}
+export class ExportJobPage implements AsyncIterable<ExportJob> {
+  /** The jobs of this page. */
+  declare readonly records: ExportJob[];
+  /** The API's page metadata (informational). */
+  declare readonly page: ExportJobList['page'];
+  /** `next`: the relative URL of the next page; empty or absent on the last. */
+  declare readonly link: ExportJobList['link'];
+  readonly #listing: Listing;
+  readonly #cursor: string | undefined;
+  readonly #number: number;
+  readonly #itemsSoFar: number;
+  readonly #seen: ReadonlySet<string>;
 
-/** The object {@link paginateExportJobs} returns. */
-export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike<ExportJobPage> {
-  readonly #client: ExportJobsClient;
-  readonly #query: ListExportJobsQuery;
-  readonly #options: PaginateOptions;
+  /** @internal Pages are made by `listExportJobs`. */
+  constructor(list: ExportJobList, listing: Listing, position: { cursor: string | undefined; number: number; itemsBefore: number; seen: ReadonlySet<string> }) {
+    // The page's own fields are the API's, unknown ones included, so it serialises as the API sent it.
+    Object.assign(this, list);
+    this.#listing = listing;
+    this.#cursor = position.cursor;
+    this.#number = position.number;
+    this.#itemsSoFar = position.itemsBefore + list.records.length;
+    this.#seen = position.seen;
+  }
 
-  constructor(client: ExportJobsClient, query: ListExportJobsQuery, options: PaginateOptions) {
-    for (const bound of ['maxPages', 'maxItems'] as const) {
-      const value = options[bound];
-      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new RangeError(`${bound} must be a positive integer, got ${value}`);
-    }
-    this.#client = client;
-    this.#query = query;
-    this.#options = options;
+  /** The `link.next` this page was fetched from; `undefined` for the first page of a query. */
+  get cursor(): string | undefined {
+    return this.#cursor;
+  }
+
+  /** 1 for the first page of this listing, then 2, 3... */
+  get number(): number {
+    return this.#number;
+  }
+
+  /** Jobs on this page and the pages before it in this listing. */
+  get itemsSoFar(): number {
+    return this.#itemsSoFar;
   }
 
   /**
-   * Each page in turn, with its records and the cursor that produced it. Stops after `maxPages`
-   * pages, or after the page that reaches `maxItems` records.
+   * Whether there is a page after this one to read: `link.next` is set, this page had records,
+   * and neither `maxPages` nor `maxItems` is reached.
+   */
+  hasNextPage(): boolean {
+    const { maxPages, maxItems } = this.#listing;
+    if (!this.link.next || this.records.length === 0) return false;
+    if (maxPages !== undefined && this.number >= maxPages) return false;
+    return maxItems === undefined || this.itemsSoFar < maxItems;
+  }
+
+  /**
+   * Reads the next page through `link.next`, exactly as the server gave it. Only a same-origin
+   * relative link to the listing is followed (anything else rejects with `UnsafeResponseError`);
+   * a link that repeats a cursor already followed rejects with `PaginationError` instead of looping.
+   * Rejects with `RangeError` when {@link hasNextPage} is false.
+   */
+  async getNextPage(): Promise<ExportJobPage> {
+    const next = this.link.next;
+    if (!next || !this.hasNextPage()) throw new RangeError('There is no next page: check hasNextPage() first');
+    const key = cursorKey(next);
+    if (this.#seen.has(key)) {
+      throw new PaginationError(`link.next repeats a cursor already followed (${next}); stopping instead of looping`, {
+        cursor: next,
+        pages: this.number,
+        items: this.itemsSoFar,
+      });
+    }
+    const seen = new Set(this.#seen).add(key);
+    // A Set iterates in insertion order: the first entry is the oldest.
+    if (seen.size > RECENT_CURSORS) seen.delete(seen.values().next().value!);
+    const list = await this.#listing.fetch(next, this.#listing.options);
+    return new ExportJobPage(list, this.#listing, { cursor: next, number: this.number + 1, itemsBefore: this.itemsSoFar, seen });
+  }
+
+  /**
+   * This page, then each later page in turn. A failure part-way throws `PaginationError` with the
+   * `cursor` to resume from (`listExportJobs(query, { cursor })`), after the pages already yielded.
    */
   async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
-    const { maxPages, maxItems, cursor: start, ...requestOptions } = this.#options;
-    const followed = new RecentCursors();
-    let link = start;
-    if (link !== undefined) followed.add(cursorKey(link));
-    let pages = 0;
-    let items = 0;
-    while (maxPages === undefined || pages < maxPages) {
-      let list: ExportJobList;
+    let page: ExportJobPage = this;
+    yield page;
+    while (page.hasNextPage()) {
       try {
-        list = link === undefined ? await this.#client.listExportJobs(this.#query, requestOptions) : await this.#client.getExportJobsPage(link, requestOptions);
+        page = await page.getNextPage();
       } catch (error) {
-        if (requestOptions.signal?.aborted) throw requestOptions.signal.reason;
-        const where = link === undefined ? 'the first page' : `page ${pages + 1} (${link})`;
-        throw new PaginationError(`Listing export jobs failed at ${where} after ${items} jobs: ${error instanceof Error ? error.message : String(error)}`, {
-          cursor: link,
-          pages,
-          items,
-          cause: error,
-        });
+        throw paginationFailure(error, this.#listing.options.signal, page.link.next, page.number, page.itemsSoFar);
       }
-      pages++;
-      items += list.records.length;
-      yield { ...list, cursor: link, number: pages };
-      const next = list.link.next;
-      if (!next || list.records.length === 0 || (maxItems !== undefined && items >= maxItems)) return;
-      const key = cursorKey(next);
-      if (followed.has(key)) {
-        throw new PaginationError(`link.next repeats a cursor already followed (${next}); stopping instead of looping`, { cursor: next, pages, items });
-      }
-      followed.add(key);
-      link = next;
+      yield page;
     }
   }
 
+  /** Every job from this page on, within `maxItems`. */
   async *[Symbol.asyncIterator](): AsyncGenerator<ExportJob, void, undefined> {
-    const { maxItems } = this.#options;
-    let count = 0;
+    const { maxItems } = this.#listing;
+    let count = this.itemsSoFar - this.records.length;
     for await (const page of this.pages()) {
       for (const job of page.records) {
+        // Checked before yielding, so reaching maxItems on a page boundary fetches no further page.
+        if (maxItems !== undefined && count >= maxItems) return;
         count++;
         yield job;
-        // Checked after yielding, so reaching maxItems on a page boundary fetches no further page.
-        if (maxItems !== undefined && count >= maxItems) return;
       }
     }
+  }
+}
+
+/**
+ * What `listExportJobs` returns: await it for the first page, or iterate it for every job across
+ * pages, newest first, one page in memory at a time. Nothing is sent until it is awaited or
+ * iterated, and the first page is read once however it is used.
+ *
+ * A `link.next` that is not a same-origin relative link to the listing is refused (the token is
+ * never sent elsewhere), and one that repeats a cursor throws instead of looping. A failure
+ * part-way through iteration throws `PaginationError` after the jobs already yielded, with the
+ * `cursor` to resume from; awaiting the first page throws the call's own error.
+ *
+ * It is a thenable: return it from an `async` function inside an object, not bare, or it will be
+ * awaited for you.
+ *
+ * @example
+ * ```ts
+ * for await (const job of client.listExportJobs({ status: 'SUCCEEDED', limit: 100 })) {
+ *   console.log(job.id, job.destination.datasetId);
+ * }
+ * const first = await client.listExportJobs({ limit: 20 });
+ * const recent = await client.listExportJobs().toArray({ maxItems: 500 });
+ * ```
+ */
+export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIterable<ExportJob> {
+  readonly #fetch: PageFetcher;
+  readonly #options: ListOptions;
+  #first: Promise<ExportJobPage> | undefined;
+
+  /** @internal Made by `listExportJobs`. */
+  constructor(fetch: PageFetcher, options: ListOptions = {}) {
+    this.#fetch = fetch;
+    this.#options = options;
+  }
+
+  /** The listing's settings, checked when first used, so that a bad option rejects like any call. */
+  #listing(): Listing {
+    const { maxPages, maxItems, cursor: _cursor, ...requestOptions } = checkRequestOptions(this.#options) as ListOptions;
+    if (maxPages !== undefined) checkPositiveInteger('maxPages', maxPages);
+    if (maxItems !== undefined) checkPositiveInteger('maxItems', maxItems);
+    return { fetch: this.#fetch, options: requestOptions, maxPages, maxItems };
+  }
+
+  #firstPage(): Promise<ExportJobPage> {
+    this.#first ??= (async () => {
+      const listing = this.#listing();
+      const { cursor } = this.#options;
+      const list = await listing.fetch(cursor, listing.options);
+      const seen = new Set(cursor === undefined ? [] : [cursorKey(cursor)]);
+      return new ExportJobPage(list, listing, { cursor, number: 1, itemsBefore: 0, seen });
+    })();
+    return this.#first;
+  }
+
+  /** Each page in turn, with its records and the cursor that produced it. */
+  async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
+    let first: ExportJobPage;
+    try {
+      first = await this.#firstPage();
+    } catch (error) {
+      throw paginationFailure(error, this.#options.signal, this.#options.cursor, 0, 0);
+    }
+    yield* first.pages();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<ExportJob, void, undefined> {
+    let first: ExportJobPage;
+    try {
+      first = await this.#firstPage();
+    } catch (error) {
+      throw paginationFailure(error, this.#options.signal, this.#options.cursor, 0, 0);
+    }
+    yield* first;
   }
 
   /**
    * Collects jobs into an array. `maxItems` is required, so that an unexpectedly long listing
-   * cannot exhaust memory.
+   * cannot exhaust memory; a missing or invalid one throws `RangeError` before anything is sent.
    */
-  async toArray({ maxItems }: { maxItems: number }): Promise<ExportJob[]> {
-    if (!(Number.isInteger(maxItems) && maxItems > 0)) throw new RangeError(`toArray needs maxItems, a positive integer; got ${maxItems}`);
+  async toArray(options: { maxItems: number }): Promise<ExportJob[]> {
+    const maxItems = (options as { maxItems?: unknown } | undefined)?.maxItems;
+    if (!(typeof maxItems === 'number' && Number.isInteger(maxItems) && maxItems > 0)) {
+      throw new RangeError(`toArray needs { maxItems }, a positive integer; got ${String(maxItems)}`);
+    }
     const jobs: ExportJob[] = [];
     for await (const job of this) {
       jobs.push(job);
@@ -131,7 +256,6 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
     return jobs;
   }
 
-  /** Awaiting the paginator gives its first page. */
   then<TResult1 = ExportJobPage, TResult2 = never>(
     onfulfilled?: ((value: ExportJobPage) => TResult1 | PromiseLike<TResult1>) | null,
     onrejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null,
@@ -139,32 +263,40 @@ export class ExportJobPaginator implements AsyncIterable<ExportJob>, PromiseLike
     return this.#firstPage().then(onfulfilled, onrejected);
   }
 
-  async #firstPage(): Promise<ExportJobPage> {
-    const pages = this.pages();
-    const first = await pages.next();
-    await pages.return();
-    if (first.done) throw new RangeError('no page was read');
-    return first.value;
+  catch<TResult = never>(onrejected?: ((reason: unknown) => TResult | PromiseLike<TResult>) | null): Promise<ExportJobPage | TResult> {
+    return this.#firstPage().catch(onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<ExportJobPage> {
+    return this.#firstPage().finally(onfinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ExportJobPagePromise';
   }
 }
 
 /**
- * The last cursors followed, to catch a `link.next` that loops back. Bounded, so memory stays flat
- * however long the listing: a loop longer than this many pages is not caught (`maxPages` bounds it).
+ * Every export job across pages: the same as `client.listExportJobs(query, options)`, kept as a
+ * free function for code written against 0.1.
+ *
+ * @example
+ * ```ts
+ * for await (const job of paginateExportJobs(client, { status: 'FAILED' })) console.log(job.id);
+ * ```
  */
-class RecentCursors {
-  static readonly SIZE = 100;
-  readonly #cursors = new Set<string>();
+export function paginateExportJobs(client: ExportJobsClient, query: ListExportJobsQuery = {}, options: ListOptions = {}): ExportJobPagePromise {
+  return client.listExportJobs(query, options);
+}
 
-  has(cursor: string): boolean {
-    return this.#cursors.has(cursor);
-  }
-
-  add(cursor: string): void {
-    this.#cursors.add(cursor);
-    // A Set iterates in insertion order: the first entry is the oldest.
-    if (this.#cursors.size > RecentCursors.SIZE) this.#cursors.delete(this.#cursors.values().next().value!);
-  }
+/** A failure while walking pages, as `PaginationError` with where to resume; an abort stays the caller's reason. */
+function paginationFailure(error: unknown, signal: AbortSignal | undefined, cursor: string | undefined, pages: number, items: number): unknown {
+  signal?.throwIfAborted();
+  // Bad input was refused before anything was sent: it is not a failure part-way through a listing.
+  if (error instanceof PaginationError || error instanceof ConfigurationError || error instanceof RequestValidationError) return error;
+  const where = cursor === undefined ? 'the first page' : `page ${pages + 1} (${cursor})`;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new PaginationError(`Listing export jobs failed at ${where} after ${items} jobs: ${reason}`, { cursor, pages, items, cause: error });
 }
 
 /** A link's cursor (its `offset`), or the whole link when it has none. */

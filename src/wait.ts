@@ -1,20 +1,19 @@
-import type { ExportJobsClient, RequestOptions } from './client.js';
-import { ApiError } from './errors/api-error.js';
-import { ConnectionError } from './errors/connection-error.js';
+import type { ExportJobsClient } from './client.js';
 import { ExportJobsError } from './errors/export-jobs-error.js';
-import { TimeoutError } from './errors/timeout-error.js';
 import { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
-import { MAX_RETRY_AFTER, RETRYABLE_STATUSES } from './internal/http/retry.js';
+import { isRetryable, serverRetryDelay } from './internal/http/retry.js';
 import { sleep } from './internal/http/sleep.js';
 import type { CreateExportJobRequest } from './models/create-request.js';
 import type { ExportJob } from './models/export-job.js';
+import { ConfigurationError } from './errors/configuration-error.js';
+import { checkFunction, checkRequestOptions, checkTimeout, pickRequestOptions, type RequestOptions } from './options.js';
 
 /** Default first wait between polls, in ms. */
 export const DEFAULT_MIN_DELAY = 2_000;
 /** Default longest wait between polls, in ms. */
 export const DEFAULT_MAX_DELAY = 30_000;
 /** Default overall deadline, in ms (30 minutes). */
-export const DEFAULT_WAIT_TIMEOUT = 30 * 60_000;
+export const DEFAULT_MAX_WAIT = 30 * 60_000;
 /** How far below the exponential step a wait may be jittered (10 %): desynchronises waiters, keeps polls few. */
 const JITTER = 0.1;
 /** Statuses that mean the job was cancelled: undocumented by Adobe, so both spellings. */
@@ -23,27 +22,28 @@ const CANCELLED_STATUSES: ReadonlySet<string> = new Set(['CANCELLED', 'CANCELED'
 const CANCEL_TIMEOUT = 10_000;
 
 /**
- * Options of {@link waitForCompletion}. All durations are in milliseconds.
+ * Options of {@link waitForCompletion}: the per-call {@link RequestOptions}, which apply to each
+ * poll (`signal` aborts the whole wait; `timeout` bounds each poll request, and is cut to what is
+ * left before the deadline; `maxRetries` is not used by polls, whose transient failures are retried
+ * by the wait's own schedule until the deadline), and the schedule. All durations are in milliseconds.
  *
  * @example
  * ```ts
  * const job = await waitForCompletion(client, id, {
  *   minDelay: 5_000,
  *   maxDelay: 60_000,
- *   timeout: 2 * 60 * 60_000,
+ *   maxWait: 2 * 60 * 60_000,
  *   onStatusChange: (previous, job) => console.log(`${previous?.status ?? '-'} -> ${job.status}`),
  * });
  * ```
  */
-export interface WaitOptions {
+export interface WaitOptions extends RequestOptions {
   /** The first wait between polls, and the least. Default 2 000. */
   minDelay?: number;
   /** The longest wait between polls. Default 30 000. */
   maxDelay?: number;
   /** The overall deadline, from the call. Default 1 800 000 (30 minutes). */
-  timeout?: number;
-  /** Aborts the wait at once; it rejects with the signal's reason. */
-  signal?: AbortSignal;
+  maxWait?: number;
   /** Resolve with a `FAILED` job instead of throwing `ExportJobFailedError`. */
   resolveOnFailure?: boolean;
   /**
@@ -58,8 +58,6 @@ export interface WaitOptions {
   onStatusChange?: (previous: ExportJob | undefined, job: ExportJob) => void;
   /** Told what happened to the cancel sent by `cancelOnAbort`. */
   onCancel?: (outcome: CancelOutcome) => void;
-  /** Options for each poll request (its `timeout`, `sandboxName`, `headers`). */
-  requestOptions?: Omit<RequestOptions, 'signal' | 'maxRetries'>;
 }
 
 /**
@@ -78,17 +76,19 @@ export interface WaitOptions {
  *
  * @example
  * ```ts
- * const job = await waitForCompletion(client, 42, { timeout: 60 * 60_000, signal: AbortSignal.timeout(3_600_000) });
+ * const job = await waitForCompletion(client, 42, { maxWait: 60 * 60_000, signal: AbortSignal.timeout(3_600_000) });
  * console.log(job.metrics?.totalExportedProfileCounter);
  * ```
  */
 export async function waitForCompletion(client: ExportJobsClient, id: number | string, options: WaitOptions = {}): Promise<ExportJob> {
   const minDelay = options.minDelay ?? DEFAULT_MIN_DELAY;
   const maxDelay = options.maxDelay ?? DEFAULT_MAX_DELAY;
-  const timeout = options.timeout ?? DEFAULT_WAIT_TIMEOUT;
-  checkDurations({ minDelay, maxDelay, timeout });
-  const { signal } = options;
-  const deadline = Date.now() + timeout;
+  const maxWait = options.maxWait ?? DEFAULT_MAX_WAIT;
+  checkWaitOptions(options, { minDelay, maxDelay, maxWait });
+  const { resolveOnFailure, cancelOnAbort, onPoll, onStatusChange, onCancel } = options;
+  const requestOptions = pickRequestOptions(options);
+  const { signal } = requestOptions;
+  const deadline = Date.now() + maxWait;
   let last: ExportJob | undefined;
   let polls = 0;
   let step = 0;
@@ -99,35 +99,37 @@ export async function waitForCompletion(client: ExportJobsClient, id: number | s
       polls++;
       let wait: number;
       try {
-        const pollTimeout = Math.max(1, Math.min(options.requestOptions?.timeout ?? client.timeout, deadline - Date.now()));
-        const job = await client.getExportJob(id, { ...options.requestOptions, timeout: pollTimeout, signal, maxRetries: 0 });
-        options.onPoll?.(job, polls);
-        if (job.status !== last?.status) options.onStatusChange?.(last, job);
+        const pollTimeout = Math.max(1, Math.min(requestOptions.timeout ?? client.timeout, deadline - Date.now()));
+        // One retry layer: the schedule below retries polls, each poll is sent once.
+        const job = await client.getExportJob(id, { ...requestOptions, timeout: pollTimeout, maxRetries: 0 });
+        onPoll?.(job, polls);
+        if (job.status !== last?.status) onStatusChange?.(last, job);
         last = job;
         if (job.status === 'SUCCEEDED') return job;
         if (job.status === 'FAILED') {
-          if (options.resolveOnFailure) return job;
+          if (resolveOnFailure) return job;
           throw new ExportJobFailedError(job);
         }
         if (CANCELLED_STATUSES.has(job.status)) throw new ExportJobCancelledError(job);
         wait = pollDelay(++step, minDelay, maxDelay);
       } catch (error) {
-        if (signal?.aborted || !isTransient(error)) throw error;
-        // The server's own wait wins over the schedule; backoff otherwise.
-        wait = error instanceof ApiError && error.retryAfter !== undefined ? Math.min(error.retryAfter, MAX_RETRY_AFTER) : pollDelay(++step, minDelay, maxDelay);
+        // The retry policy decides what is transient; the server's own wait wins over the schedule.
+        if (!isRetryable(error, true)) throw error;
+        wait = serverRetryDelay(error) ?? pollDelay(++step, minDelay, maxDelay);
       }
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new WaitTimeoutError(id, { job: last, timeout, polls });
+      if (remaining <= 0) throw new WaitTimeoutError(id, { job: last, timeout: maxWait, polls });
       await sleep(Math.min(wait, remaining), signal);
     }
   } catch (error) {
-    if (options.cancelOnAbort && (signal?.aborted || error instanceof WaitTimeoutError)) {
-      const outcome = await cancelBestEffort(client, id, options);
-      options.onCancel?.(outcome);
+    if (cancelOnAbort && (signal?.aborted || error instanceof WaitTimeoutError)) {
+      const outcome = await cancelBestEffort(client, id, requestOptions);
+      onCancel?.(outcome);
       if (error instanceof WaitTimeoutError) error.cancel = outcome;
     }
+    signal?.throwIfAborted();
     if (error instanceof ExportJobsError && error.jobId === undefined) error.jobId = id;
-    throw signal?.aborted ? signal.reason : error;
+    throw error;
   }
 }
 
@@ -145,9 +147,12 @@ export async function createAndWait(
   request: CreateExportJobRequest,
   options: WaitOptions & { onCreated?: (job: ExportJob) => void } = {},
 ): Promise<ExportJob> {
-  const created = await client.createExportJob(request, { ...options.requestOptions, ...(options.signal ? { signal: options.signal } : {}) });
-  options.onCreated?.(created);
-  return waitForCompletion(client, created.id, options);
+  const { onCreated, ...waitOptions } = options;
+  checkFunction('onCreated', onCreated);
+  checkWaitOptions(waitOptions, { minDelay: waitOptions.minDelay, maxDelay: waitOptions.maxDelay, maxWait: waitOptions.maxWait });
+  const created = await client.createExportJob(request, pickRequestOptions(waitOptions));
+  onCreated?.(created);
+  return waitForCompletion(client, created.id, waitOptions);
 }
 
 /**
@@ -159,23 +164,24 @@ export function pollDelay(step: number, minDelay: number, maxDelay: number, rand
   return Math.round(Math.max(minDelay, ceiling * (1 - JITTER * random())));
 }
 
-function isTransient(error: unknown): boolean {
-  if (error instanceof ApiError) return RETRYABLE_STATUSES.has(error.status);
-  return error instanceof ConnectionError || error instanceof TimeoutError;
-}
-
-async function cancelBestEffort(client: ExportJobsClient, id: number | string, options: WaitOptions): Promise<CancelOutcome> {
+async function cancelBestEffort(client: ExportJobsClient, id: number | string, requestOptions: RequestOptions): Promise<CancelOutcome> {
+  // Sent after the caller's signal aborted, so deliberately without it.
+  const { signal: _signal, ...rest } = requestOptions;
   try {
-    const result = await client.cancelExportJob(id, { ...options.requestOptions, timeout: options.requestOptions?.timeout ?? CANCEL_TIMEOUT, maxRetries: 0 });
+    const result = await client.cancelExportJob(id, { ...rest, timeout: rest.timeout ?? CANCEL_TIMEOUT, maxRetries: 0 });
     return { ok: true, message: result.message };
   } catch (error) {
     return { ok: false, error };
   }
 }
 
-function checkDurations(durations: Record<'minDelay' | 'maxDelay' | 'timeout', number>): void {
-  for (const [name, value] of Object.entries(durations)) {
-    if (!(Number.isFinite(value) && value > 0)) throw new RangeError(`${name} must be a positive number of milliseconds, got ${value}`);
+/** Refuses bad wait options before anything is sent, each with a `ConfigurationError` naming it. */
+function checkWaitOptions(options: WaitOptions, durations: Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'maxWait'>): void {
+  checkRequestOptions(options);
+  for (const [name, value] of Object.entries(durations)) if (value !== undefined) checkTimeout(name, value);
+  const { minDelay, maxDelay } = durations;
+  if (minDelay !== undefined && maxDelay !== undefined && maxDelay < minDelay) {
+    throw new ConfigurationError('maxDelay', `(${maxDelay} ms) must not be below minDelay (${minDelay} ms)`);
   }
-  if (durations.maxDelay < durations.minDelay) throw new RangeError(`maxDelay (${durations.maxDelay}) must not be below minDelay (${durations.minDelay})`);
+  for (const name of ['onPoll', 'onStatusChange', 'onCancel'] as const) checkFunction(name, options[name]);
 }

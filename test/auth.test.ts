@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthenticationError, ConfigurationError, ExportJobsClient, OAuthTokenProvider, ResponseValidationError } from '../src/index.js';
+import { AuthenticationError, ConfigurationError, ExportJobsClient, OAuthTokenProvider, ResponseValidationError, TokenRequestError } from '../src/index.js';
 import { BASE_URL, JOBS_URL, jobBody, server, useMsw, validRequest } from './helpers/msw.js';
 
 useMsw();
@@ -173,10 +173,10 @@ describe('OAuth Server-to-Server credentials', () => {
   it.each([
     [400, { error: 'invalid_scope', error_description: 'Invalid scope: unknown_scope' }, 'invalid_scope', 'Invalid scope: unknown_scope'],
     [401, { error: 'invalid_client', error_description: 'invalid client_id parameter' }, 'invalid_client', 'invalid client_id parameter'],
-  ])('maps an IMS %i to AuthenticationError with its error and description', async (status, body, code, description) => {
+  ])('maps an IMS %i to TokenRequestError with its error and description', async (status, body, code, description) => {
     const ims = fakeIms(86_399, () => HttpResponse.json(body, { status }));
     const error = await new OAuthTokenProvider(credentials).getToken().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toBeInstanceOf(TokenRequestError);
     expect(error).toMatchObject({ status, code });
     expect((error as Error).message).toContain(description);
     expect((error as Error).message).toMatch(/^IMS token request failed/);
@@ -190,10 +190,10 @@ describe('OAuth Server-to-Server credentials', () => {
     expect(ims.requests).toHaveLength(3);
   });
 
-  it('gives AuthenticationError for an IMS 5xx that persists', async () => {
+  it('gives TokenRequestError for an IMS 5xx that persists', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const ims = fakeIms(86_399, () => HttpResponse.json({ error: 'server_error', error_description: 'try later' }, { status: 500 }));
-    await expect(new OAuthTokenProvider(credentials).getToken()).rejects.toMatchObject({ name: 'AuthenticationError', status: 500, code: 'server_error' });
+    await expect(new OAuthTokenProvider(credentials).getToken()).rejects.toMatchObject({ name: 'TokenRequestError', status: 500, code: 'server_error' });
     expect(ims.requests).toHaveLength(3);
   });
 
@@ -215,7 +215,7 @@ describe('OAuth Server-to-Server credentials', () => {
     const logger = { debug: (message: string, fields?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(fields)}`) };
     const failing = client({ logger });
     const error = await failing.getExportJob(1).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toBeInstanceOf(TokenRequestError);
 
     fakeIms();
     fakeApi((token) => token !== 'token-1');

@@ -18,7 +18,7 @@ beforeEach(() => {
   simulator.clearFaults();
 });
 
-const FAST = ['--min-delay', '1', '--max-delay', '5'];
+const FAST = ['--min-delay', '1ms', '--max-delay', '5ms'];
 
 async function cli(args: string[], options: { env?: Record<string, string | undefined>; tty?: boolean; signal?: AbortSignal; files?: Record<string, string> } = {}) {
   let stdout = '';
@@ -101,7 +101,7 @@ describe('aep-export-jobs CLI', () => {
   it('exits 3 when the wait times out', async () => {
     const created = await cli(['--json', 'create', '--dataset', 'ds']);
     const id = String(JSON.parse(created.stdout).id);
-    const { code, stderr } = await cli(['wait', id, '--timeout', '1', ...FAST]);
+    const { code, stderr } = await cli(['wait', id, '--timeout', '1ms', ...FAST]);
     expect(code).toBe(ExitCode.WaitTimeout);
     expect(stderr).toContain(`WaitTimeoutError: Export job ${id} did not finish within 1 ms`);
   });
@@ -129,7 +129,7 @@ describe('aep-export-jobs CLI', () => {
     const created = await cli(['--json', 'create', '--dataset', 'ds']);
     const id = Number(JSON.parse(created.stdout).id);
     const controller = new AbortController();
-    const waiting = cli(['wait', String(id), '--cancel-on-interrupt', '--min-delay', '50', '--max-delay', '50'], { signal: controller.signal });
+    const waiting = cli(['wait', String(id), '--cancel-on-interrupt', '--min-delay', '50ms', '--max-delay', '50ms'], { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('Interrupted')), 20);
     const { code, stderr } = await waiting;
     expect(code).toBe(ExitCode.Interrupted);

@@ -65,7 +65,7 @@ describe('exportSegments', () => {
 
   it('carries the created job id on a failed wait, and resumes that export by jobId', async () => {
     let created: number | undefined;
-    const error = await exportSegments(client, { segments: ['s'], datasetId: 'ds', dir, timeout: 1, onCreated: (job) => (created = job.id), ...FAST }).catch((caught: unknown) => caught);
+    const error = await exportSegments(client, { segments: ['s'], datasetId: 'ds', dir, maxWait: 1, onCreated: (job) => (created = job.id), ...FAST }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ jobId: created });
 
@@ -82,7 +82,7 @@ describe('aep-export-jobs export', () => {
     try {
       let stdout = '';
       let stderr = '';
-      const code = await runCli(['--json', 'export', '--segment', 's1', 's2', '--segment-per-batch', '--create-dataset', 'CLI export', '--out', dir, '--min-delay', '1', '--max-delay', '2'], {
+      const code = await runCli(['--json', 'export', '--segment', 's1', 's2', '--segment-per-batch', '--create-dataset', 'CLI export', '--out', dir, '--min-delay', '1ms', '--max-delay', '2ms'], {
         stdout: { write: (text: string) => (stdout += text) },
         stderr: { write: (text: string) => (stderr += text), isTTY: false },
         env: { AEP_ACCESS_TOKEN: 't', AEP_API_KEY: 'k', AEP_ORG_ID: ORG, AEP_SANDBOX_NAME: 'dev', AEP_BASE_URL: server.baseUrl },

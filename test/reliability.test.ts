@@ -517,7 +517,7 @@ describe('waitForCompletion', () => {
       minDelay: 1,
       maxDelay: 2,
       timeout: 5_000,
-      requestOptions: { timeout: SHORT_TIMEOUT },
+      timeout: SHORT_TIMEOUT,
       onStatusChange: (_previous, next) => statuses.push(next.status),
     });
     expect(job.status).toBe('SUCCEEDED');
@@ -528,7 +528,7 @@ describe('waitForCompletion', () => {
 
   it('ends in the poll error when the job id is refused by a 404, without more polls', async () => {
     api.route('GET', `${JOBS}/7`, json({ errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job not found' }] }, title: 'Not Found', status: 404 }, 404));
-    const error = await failure(waitForCompletion(client(), 7, { minDelay: 1, maxDelay: 2, timeout: 5_000 }));
+    const error = await failure(waitForCompletion(client(), 7, { minDelay: 1, maxDelay: 2, maxWait: 5_000 }));
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as ApiError).status).toBe(404);
     expect((error as ExportJobsError).jobId).toBe(7);

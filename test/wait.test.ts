@@ -56,7 +56,7 @@ function fakeClient(statusAt: (elapsed: number) => Step) {
   return { client: client as unknown as ExportJobsClient, double: client, polls, cancels };
 }
 
-const apiError = <T>(ErrorClass: new (init: ApiErrorInit) => T, status: number, retryAfter?: number): T =>
+const apiError = <S extends number, T>(ErrorClass: new (init: ApiErrorInit<S>) => T, status: S, retryAfter?: number): T =>
   new ErrorClass({ status, message: `HTTP ${status}`, code: undefined, requestId: undefined, requestIds: [], body: undefined, headers: {}, retryAfter });
 
 /** Runs the wait to its end on fake time, returning its outcome and when it settled. */
@@ -123,7 +123,7 @@ describe('waitForCompletion', () => {
 
   it('throws WaitTimeoutError with the last job seen when the deadline passes', async () => {
     const { client, polls } = fakeClient(() => job('PROCESSING'));
-    const { error, at } = await settle(waitForCompletion(client, 42, { timeout: 5 * MINUTE }));
+    const { error, at } = await settle(waitForCompletion(client, 42, { maxWait: 5 * MINUTE }));
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ jobId: 42, timeout: 5 * MINUTE, job: { status: 'PROCESSING' }, polls: polls.length });
     expect(polls.at(-1)).toBe(5 * MINUTE);
@@ -134,7 +134,7 @@ describe('waitForCompletion', () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
     const timeout = 100_000;
     const { client, polls } = fakeClient((now) => (now < timeout - 1 ? job('PROCESSING') : job('SUCCEEDED')));
-    const { value } = await settle(waitForCompletion(client, 42, { timeout }));
+    const { value } = await settle(waitForCompletion(client, 42, { maxWait: timeout }));
     expect(value?.status).toBe('SUCCEEDED');
     expect(polls.at(-1)).toBe(timeout);
     expect(polls.slice(-2)[0]).toBeLessThan(timeout - 1);
@@ -151,7 +151,7 @@ describe('waitForCompletion', () => {
   it('cuts each poll request timeout to what is left before the deadline', async () => {
     const { client, double } = fakeClient(() => job('PROCESSING'));
     Object.defineProperty(client, 'timeout', { value: 60_000 });
-    await settle(waitForCompletion(client, 42, { timeout: 10_000 }));
+    await settle(waitForCompletion(client, 42, { maxWait: 10_000 }));
     const timeouts = double.getExportJob.mock.calls.map((call) => (call as unknown as [number, { timeout: number }])[1].timeout);
     expect(timeouts[0]).toBe(10_000);
     expect(timeouts.at(-1)).toBeLessThanOrEqual(1);
@@ -231,7 +231,7 @@ describe('waitForCompletion', () => {
   it('cancels the job at the deadline and reports a failed cancel without masking the timeout', async () => {
     const { client, double } = fakeClient(() => job('PROCESSING'));
     double.cancelExportJob.mockRejectedValueOnce(apiError(ServerError, 503));
-    const { error } = await settle(waitForCompletion(client, 42, { timeout: 60_000, cancelOnAbort: true }));
+    const { error } = await settle(waitForCompletion(client, 42, { maxWait: 60_000, cancelOnAbort: true }));
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).cancel).toMatchObject({ ok: false, error: { status: 503 } });
   });
@@ -255,7 +255,7 @@ describe('createAndWait', () => {
 
   it('puts the created job id on the error when the wait fails', async () => {
     const { client } = fakeClient(() => job('PROCESSING'));
-    const { error } = await settle(createAndWait(client, validRequest, { timeout: 10_000 }));
+    const { error } = await settle(createAndWait(client, validRequest, { maxWait: 10_000 }));
     expect(error).toMatchObject({ name: 'WaitTimeoutError', jobId: 42 });
   });
 });

@@ -1,10 +1,13 @@
 import { z } from 'zod';
-import { ApiError, AuthenticationError } from '../errors/api-error.js';
+import { ApiError, TokenRequestError } from '../errors/api-error.js';
 import { ConfigurationError } from '../errors/configuration-error.js';
 import { ResponseValidationError } from '../errors/response-validation-error.js';
 import type { Logger } from '../internal/http/log.js';
 import { Transport } from '../internal/http/transport.js';
+import type { OAuthCredentials } from './credentials.js';
 import type { TokenProvider } from './token-provider.js';
+
+export type { OAuthCredentials } from './credentials.js';
 
 /** Adobe IMS's token endpoint (OAuth Server-to-Server, token v3). */
 export const DEFAULT_IMS_URL = 'https://ims-na1.adobelogin.com/ims/token/v3';
@@ -12,31 +15,6 @@ export const DEFAULT_IMS_URL = 'https://ims-na1.adobelogin.com/ims/token/v3';
 export const DEFAULT_SCOPES = ['openid', 'session', 'AdobeID', 'read_organizations', 'additional_info.projectedProductContext'] as const;
 /** How long before expiry a token is renewed: 5 minutes, or a tenth of a short lifetime. */
 export const DEFAULT_REFRESH_MARGIN = 5 * 60_000;
-
-/**
- * OAuth Server-to-Server credentials of an Adobe Developer Console project.
- *
- * @example
- * ```ts
- * const credentials: OAuthCredentials = {
- *   clientId: process.env.AEP_CLIENT_ID!,
- *   clientSecret: process.env.AEP_CLIENT_SECRET!,
- *   scopes: ['openid', 'AdobeID', 'read_organizations', 'additional_info.projectedProductContext'],
- * };
- * ```
- */
-export interface OAuthCredentials {
-  /** The client id (also the `x-api-key`). */
-  clientId: string;
-  /** The client secret. Never logged, never put in an error. */
-  clientSecret: string;
-  /** Scopes, as an array or IMS's comma-separated string. Default {@link DEFAULT_SCOPES}. */
-  scopes?: readonly string[] | string;
-  /** The IMS token endpoint. Default `https://ims-na1.adobelogin.com/ims/token/v3`. */
-  imsUrl?: string;
-  /** Renew this long before expiry, in ms. Default 5 minutes (a tenth of the lifetime if that is shorter). */
-  refreshMargin?: number;
-}
 
 /** Settings of an {@link OAuthTokenProvider}: the credentials and how to reach IMS. */
 export interface OAuthTokenProviderOptions extends OAuthCredentials {
@@ -65,7 +43,7 @@ const TokenResponseSchema = z.looseObject({
  * one token request (single flight), so Adobe never sees a burst of token requests. Reusable for any
  * Adobe API: `await provider.getToken()`.
  *
- * IMS failures (bad client, bad scope, a 5xx after retries) throw `AuthenticationError` carrying
+ * IMS failures (bad client, bad scope, a 5xx after retries) throw `TokenRequestError` carrying
  * IMS's `error` as `code` and its `error_description` in the message. The secret never appears in
  * an error, a log line, `JSON.stringify` or `util.inspect` of this object.
  *
@@ -132,7 +110,7 @@ export class OAuthTokenProvider implements TokenProvider {
       // Asking IMS twice is harmless: the request is retried like a GET.
       ({ text, requestId, status } = await this.#transport.send({ method: 'POST', path: this.#path, form, idempotent: true }));
     } catch (error) {
-      if (error instanceof ApiError) throw asAuthenticationError(error);
+      if (error instanceof ApiError) throw asTokenRequestError(error);
       throw error;
     }
     const parsed = TokenResponseSchema.safeParse(safeJson(text));
@@ -156,8 +134,8 @@ export class OAuthTokenProvider implements TokenProvider {
   }
 }
 
-function asAuthenticationError(error: ApiError): AuthenticationError {
-  return new AuthenticationError({
+function asTokenRequestError(error: ApiError): TokenRequestError {
+  return new TokenRequestError({
     status: error.status,
     message: `IMS token request failed: ${error.message}`,
     code: error.code,

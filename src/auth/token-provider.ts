@@ -1,5 +1,14 @@
 import { ConfigurationError } from '../errors/configuration-error.js';
-import type { TokenSource } from '../internal/http/transport.js';
+
+/**
+ * Where the bearer token comes from. `invalidate` (optional) drops a token the API refused, so
+ * that the next `getToken` fetches a new one; a source that has it gets one replay after a 401.
+ */
+/** @internal */
+export interface TokenSource {
+  getToken(): Promise<string>;
+  invalidate?(token: string): void;
+}
 
 /**
  * Something that hands out bearer tokens and can be told that one was refused. The SDK's

@@ -1,3 +1,4 @@
+import ms from 'ms';
 import { ExportJobsClient, type ExportJobsClientOptions, type Logger } from '../index.js';
 import { UsageError } from './usage-error.js';
 
@@ -67,13 +68,22 @@ export function clientFromSettings(flags: ConnectionFlags, env: Env, logger?: Lo
   return new ExportJobsClient(options);
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+/** The longest timer Node can set, in ms (about 24.8 days). */
+const MAX_DURATION = 2_147_483_647;
 
-/** A duration flag: milliseconds, or a number with `ms`, `s`, `m` or `h` (`90s`, `10m`, `1.5h`). */
+/**
+ * A duration flag with its unit (`500ms`, `30s`, `10m`, `1h`), read by the `ms` package, as
+ * milliseconds. A bare number is refused: `--timeout 5` meaning 5 ms surprises everyone.
+ */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const value = match ? Number(match[1]) * UNITS[match[2] ?? 'ms']! : Number.NaN;
-  if (!(value > 0)) throw new UsageError(`${flag} must be a duration such as 5000, 30s, 10m or 1h; got ${JSON.stringify(text)}`);
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    throw new UsageError(`${flag} needs a unit, such as ${trimmed}s or ${trimmed}ms; got ${JSON.stringify(text)}`);
+  }
+  const value = /^\d/.test(trimmed) ? ms(trimmed as ms.StringValue) : Number.NaN;
+  if (!(typeof value === 'number' && value > 0 && value <= MAX_DURATION)) {
+    throw new UsageError(`${flag} must be a duration such as 500ms, 30s, 10m or 1h (at most 24 days); got ${JSON.stringify(text)}`);
+  }
   return Math.round(value);
 }
 

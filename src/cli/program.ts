@@ -234,9 +234,9 @@ function withWaitOptions(command: Command): Command {
 }
 
 /** The wait flags shared by `wait`, `run` and `export`, as milliseconds. */
-function waitDurations(flags: WaitFlags): Pick<WaitOptions, 'timeout' | 'minDelay' | 'maxDelay'> {
+function waitDurations(flags: WaitFlags): Pick<WaitOptions, 'maxWait' | 'minDelay' | 'maxDelay'> {
   return {
-    timeout: parseDuration(flags.timeout, '--timeout'),
+    maxWait: parseDuration(flags.timeout, '--timeout'),
     minDelay: parseDuration(flags.minDelay, '--min-delay'),
     maxDelay: parseDuration(flags.maxDelay, '--max-delay'),
   };

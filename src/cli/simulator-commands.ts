@@ -55,7 +55,7 @@ export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolea
       {
         minDelay: 500,
         maxDelay: 2_000,
-        timeout: 60_000,
+        maxWait: 60_000,
         ...(io.signal ? { signal: io.signal } : {}),
         onCreated: (created) => {
           say(`Created export job ${created.id} (${created.status})`);

@@ -1,8 +1,18 @@
 import { ExportJobsError } from './export-jobs-error.js';
 
 /**
- * Thrown by the `ExportJobsClient` constructor (or `withOptions`) when an option is missing or
- * invalid. `option` names it.
+ * An option is missing or invalid: thrown by the `ExportJobsClient` constructor (or
+ * `withOptions`), or by a call whose per-call options are invalid, always before anything is
+ * sent. `option` names it; a value that could be secret (a token, a header) is never shown.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new ExportJobsClient({ accessToken: 'token', apiKey: 'key', orgId: 'org', sandboxName: '' });
+ * } catch (error) {
+ *   if (error instanceof ConfigurationError) console.error(error.option); // sandboxName
+ * }
+ * ```
  */
 export class ConfigurationError extends ExportJobsError {
   override name = 'ConfigurationError';
@@ -10,7 +20,7 @@ export class ConfigurationError extends ExportJobsError {
   readonly option: string;
 
   constructor(option: string, problem: string) {
-    super(`Invalid ExportJobsClient option \`${option}\`: ${problem}`);
+    super(`Invalid option \`${option}\`: ${problem}`);
     this.option = option;
   }
 }

@@ -2,7 +2,8 @@ import type { ExportJobsClient } from '../client.js';
 import { ResponseValidationError } from '../errors/response-validation-error.js';
 import { RequestValidationError } from '../errors/request-validation-error.js';
 import { parseBody } from '../internal/http/parse.js';
-import type { CallSettings, Transport } from '../internal/http/transport.js';
+import type { Transport } from '../internal/http/transport.js';
+import type { RequestOptions } from '../options.js';
 import { CreateDatasetResponseSchema } from '../models/data-access.js';
 
 /** The profile union schema an export job's target dataset must use. */
@@ -21,7 +22,7 @@ export interface CreateProfileExportDatasetRequest {
  * export job writes to. Resolves with the new dataset's id, read from `["@/dataSets/{id}"]`
  * (either casing). Not retried after a 5xx or a timeout: like a job, a dataset could be created twice.
  */
-export async function createProfileExportDataset(catalog: Transport, request: CreateProfileExportDatasetRequest, settings: CallSettings): Promise<string> {
+export async function createProfileExportDataset(catalog: Transport, request: CreateProfileExportDatasetRequest, settings: RequestOptions): Promise<string> {
   if (typeof request?.name !== 'string' || request.name.trim() === '') {
     throw new RequestValidationError('create dataset request', [{ path: 'name', message: 'is required and must not be empty' }]);
   }

@@ -1,7 +1,8 @@
 import { UnsafeResponseError } from '../errors/unsafe-response-error.js';
 import { parseBody } from '../internal/http/parse.js';
-import { jobIdSegment, linkUnder } from '../internal/http/path.js';
-import type { CallSettings, HttpResult, Transport } from '../internal/http/transport.js';
+import { linkUnder, path, pathSegment } from '../internal/http/path.js';
+import type { HttpResult, Transport } from '../internal/http/transport.js';
+import type { RequestOptions } from '../options.js';
 import { DatasetFilesPageSchema, FileListingSchema } from '../models/data-access.js';
 
 /** One downloadable file of an exported batch. */
@@ -19,7 +20,7 @@ export interface BatchFile {
 /** A dataset file id the server sent, as a path segment; one that could change the URL is the server's fault. */
 function serverIdSegment(dataSetFileId: string): string {
   try {
-    return jobIdSegment(dataSetFileId, 'dataSetFileId', 'dataset file id');
+    return pathSegment(dataSetFileId, 'dataSetFileId');
   } catch {
     throw new UnsafeResponseError('dataSetFileId', dataSetFileId, 'cannot be put in a URL path');
   }
@@ -35,7 +36,7 @@ const MAX_DEPTH = 16;
  * `_links.next`), then `GET /files/{dataSetFileId}` for each, following directories into their
  * files. Links are followed only on the Data Access origin and base path.
  */
-export async function listBatchFiles(dataAccess: Transport, batchId: string, settings: CallSettings): Promise<BatchFile[]> {
+export async function listBatchFiles(dataAccess: Transport, batchId: string, settings: RequestOptions): Promise<BatchFile[]> {
   const base = dataAccess.config.baseUrl;
   const files: BatchFile[] = [];
   const visited = new Set<string>();
@@ -52,7 +53,7 @@ export async function listBatchFiles(dataAccess: Transport, batchId: string, set
             dataSetFileId,
             name: entry.name,
             length: entry.length,
-            downloadPath: self ? linkUnder(self, base, 'file link') : `files/${encodeURIComponent(dataSetFileId)}?path=${encodeURIComponent(entry.name)}`,
+            downloadPath: self ? linkUnder(self, base, 'file link') : `files/${serverIdSegment(dataSetFileId)}?path=${encodeURIComponent(entry.name)}`,
           });
         } else if (entry.dataSetFileId !== undefined) {
           await collect(entry.dataSetFileId, depth + 1);
@@ -78,7 +79,7 @@ export async function listBatchFiles(dataAccess: Transport, batchId: string, set
     }
   }
 
-  const first = `batches/${jobIdSegment(batchId, 'batchId', 'batch id')}/files?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`;
+  const first = `${path`batches/${{ batchId }}/files`}?start=0&limit=${DATA_ACCESS_PAGE_LIMIT}`;
   for await (const page of pages(first, (result) => parseBody(result, DatasetFilesPageSchema))) {
     for (const datasetFile of page.data) await collect(datasetFile.dataSetFileId, 0);
   }

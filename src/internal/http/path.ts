@@ -2,13 +2,33 @@ import { RequestValidationError } from '../../errors/request-validation-error.js
 import { UnsafeResponseError } from '../../errors/unsafe-response-error.js';
 
 /**
- * Turns an export job id into one safe path segment. Ids are numbers in the API; a string id is
- * accepted for ids read from elsewhere, but one that could change the URL's meaning (`/`, `?`,
- * `#`, `..`, `\`) is refused before anything is sent, and the rest is percent-encoded.
+ * Builds a request path with every id in it checked and encoded, the one rule for ids in URLs:
+ * each substitution is a one-key object naming the field, so a refusal says which one.
+ *
+ * An id is a non-negative safe integer or a string; a string that is empty, `.` or `..`, or holds
+ * `/`, `\\`, `?`, `#` or a control character would change which resource the URL names (after
+ * URL normalisation `export/jobs/.` is the collection itself) and is refused with a
+ * `RequestValidationError` before anything is sent. The rest is percent-encoded.
+ *
+ * @example
+ * ```ts
+ * path`export/jobs/${{ id }}`; // 'export/jobs/42'
+ * path`batches/${{ batchId }}/files`;
+ * ```
  */
-export function jobIdSegment(id: number | string, field = 'id', subject = 'export job id'): string {
+export function path(strings: TemplateStringsArray, ...ids: Array<Record<string, unknown>>): string {
+  let result = strings[0]!;
+  ids.forEach((named, index) => {
+    const [field, value] = Object.entries(named)[0] ?? ['id', undefined];
+    result += pathSegment(value, field) + strings[index + 1]!;
+  });
+  return result;
+}
+
+/** One id as a path segment, or a `RequestValidationError` naming `field`. */
+export function pathSegment(id: unknown, field: string): string {
   const problem = idProblem(id);
-  if (problem) throw new RequestValidationError(subject, [{ path: field, message: problem }]);
+  if (problem) throw new RequestValidationError(`${field} for the request path`, [{ path: field, message: problem }]);
   return encodeURIComponent(String(id));
 }
 
@@ -18,7 +38,10 @@ function idProblem(id: unknown): string | undefined {
   }
   if (typeof id !== 'string') return `must be a number or a string, got ${id === null ? 'null' : typeof id}`;
   if (id.trim() === '') return 'must not be empty';
-  if (/[/?#\\]/.test(id) || id.includes('..')) return `must not contain "/", "?", "#", "\\" or "..", got ${JSON.stringify(id)}`;
+  if (id === '.' || id === '..') return `must not be ${JSON.stringify(id)}: it would name another resource`;
+  if (/[/?#\\\u0000-\u001f\u007f]/.test(id)) {
+    return `must not contain "/", "?", "#", "\\" or control characters, got ${JSON.stringify(id)}`;
+  }
   return undefined;
 }
 

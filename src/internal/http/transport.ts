@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import ky, { type KyInstance } from 'ky';
 import { AuthenticationError } from '../../errors/api-error.js';
+import type { TokenSource } from '../../auth/token-provider.js';
+import { checkHeaderValue, type RequestOptions } from '../../options.js';
 import { VERSION } from '../../version.js';
 import { toExportJobsError } from './errors.js';
 import { redactingLogger, type Logger } from './log.js';
 import { withRetries } from './retry.js';
-
-/**
- * Where the bearer token comes from. `invalidate` (optional) drops a token the API refused, so
- * that the next `getToken` fetches a new one; a source that has it gets one replay after a 401.
- */
-export interface TokenSource {
-  getToken(): Promise<string>;
-  invalidate?(token: string): void;
-}
 
 /** The AEP headers every platform request carries besides the token. */
 export interface PlatformHeaders {
@@ -36,15 +29,6 @@ export interface TransportConfig {
   headers?: Record<string, string> | undefined;
   /** Secrets besides the token to mask in log lines (a client secret). */
   secrets?: (() => Iterable<string | undefined>) | undefined;
-}
-
-/** Per-call settings, the public `RequestOptions` resolved. */
-export interface CallSettings {
-  signal?: AbortSignal | undefined;
-  timeout?: number | undefined;
-  sandboxName?: string | undefined;
-  headers?: Record<string, string> | undefined;
-  maxRetries?: number | undefined;
 }
 
 export interface HttpRequest {
@@ -117,7 +101,7 @@ export class Transport {
     this.#logger = config.logger && redactingLogger(config.logger, () => [this.#lastToken, ...(config.secrets?.() ?? [])]);
   }
 
-  async send(request: HttpRequest, settings: CallSettings = {}): Promise<HttpResult> {
+  async send(request: HttpRequest, settings: RequestOptions = {}): Promise<HttpResult> {
     const { body, ...rest } = await this.#withReplay((used) => this.#attempts(request, settings, used, (_, pending) => pending.text(), { wholeAttempt: true }));
     return { ...rest, text: body };
   }
@@ -126,7 +110,7 @@ export class Transport {
    * Like `send`, but resolves as soon as the headers arrive, with the body unread, for downloads.
    * Retries cover getting the response; a body that breaks off later is the caller's to resume.
    */
-  stream(request: HttpRequest, settings: CallSettings = {}): Promise<StreamResult> {
+  stream(request: HttpRequest, settings: RequestOptions = {}): Promise<StreamResult> {
     return this.#withReplay((used) => this.#attempts(request, settings, used, (response) => Promise.resolve(response.body), { wholeAttempt: false }));
   }
 
@@ -146,7 +130,7 @@ export class Transport {
 
   #attempts<B>(
     request: HttpRequest,
-    settings: CallSettings,
+    settings: RequestOptions,
     used: Used,
     readBody: (response: Response, pending: ReturnType<KyInstance>) => Promise<B>,
     /** Whether `timeout` bounds the body too (JSON calls) or only the wait for the headers (downloads). */
@@ -190,7 +174,7 @@ export class Transport {
     );
   }
 
-  async #headers(request: HttpRequest, settings: CallSettings, requestId: string, used: Used): Promise<Headers> {
+  async #headers(request: HttpRequest, settings: RequestOptions, requestId: string, used: Used): Promise<Headers> {
     // A Headers object, so that a caller's `Authorization` or `X-Sandbox-Name` in any case is
     // replaced by the SDK's own rather than sent beside it.
     const headers = new Headers({ accept: 'application/json' });
@@ -201,7 +185,7 @@ export class Transport {
       const token = await this.config.token.getToken();
       this.#lastToken = token;
       used.token = token;
-      headers.set('authorization', `Bearer ${token}`);
+      headers.set('authorization', `Bearer ${checkHeaderValue('accessToken', token)}`);
     }
     const platform = this.config.platform;
     if (platform) {
