@@ -1,5 +1,5 @@
 // Benchmark 3: paginate 100,000 export jobs (1,000 pages of 100) from a loopback server.
-//   time — paginateExportJobs vs a plain fetch loop (same headers, JSON.parse, no validation):
+//   time — listExportJobs iteration vs a plain fetch loop (same headers, JSON.parse, no validation):
 //          interleaved rounds alternating which goes first, after a warm-up; medians.
 //   heap — peak retained heap while iterating, in units of one parsed, validated page. Measured in
 //          a child process per loop (`--heap raw|sdk`) run without optimising compilers and
@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { ExportJobListSchema, ExportJobsClient, paginateExportJobs } from '../dist/index.js';
+import { ExportJobListSchema, ExportJobsClient } from '../dist/index.js';
 import { bytes, clientOptions, median, ms, RAW_HEADERS, ratio, report, settledHeap, startServer } from './lib.ts';
 
 const JOBS = Number(process.env.JOBS ?? 100_000);
@@ -42,7 +42,7 @@ function loops(baseUrl: string): { raw: Loop; sdk: Loop } {
     },
     async sdk(onPage, maxPages) {
       let count = 0;
-      for await (const _job of paginateExportJobs(client, { limit: LIMIT }, maxPages ? { maxPages } : {})) {
+      for await (const _job of client.listExportJobs({ limit: LIMIT }, maxPages ? { maxPages } : {})) {
         count++;
         if (count % LIMIT === 0) onPage(count);
       }
@@ -137,7 +137,7 @@ if (heapAt !== -1) {
       `${JOBS.toLocaleString('en')} jobs in ${PAGES} pages of ${LIMIT} from a loopback server in a child process; time: ${ROUNDS} interleaved rounds after one warm-up each. ` +
       `Heap: a child process per loop with \`${HEAP_FLAGS.join(' ')}\` (no compiled code moving the heap), two full GCs every ${SAMPLE_EVERY} pages, ` +
       'peak minus the heap once the loop has ended.',
-    head: ['', 'raw fetch loop', 'paginateExportJobs', 'ratio'],
+    head: ['', 'raw fetch loop', 'listExportJobs', 'ratio'],
     rows: [
       ['time, median', ms(median(rawTimes)), ms(median(sdkTimes)), ratio(timeRatio)],
       ['time per page', ms(median(rawTimes) / PAGES), ms(median(sdkTimes) / PAGES), ''],

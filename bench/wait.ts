@@ -107,7 +107,7 @@ interface Run {
   delay: number;
 }
 
-async function once(strategy: 'sdk' | 'fixed', endsAt: number, options = { timeout: WAIT_TIMEOUT }): Promise<Run & { error?: unknown }> {
+async function once(strategy: 'sdk' | 'fixed', endsAt: number, options: { maxWait?: number } = { maxWait: WAIT_TIMEOUT }): Promise<Run & { error?: unknown }> {
   now = 0;
   timers.clear();
   const client = fakeClient(endsAt);
@@ -135,7 +135,7 @@ try {
     summary[minutes] = runs;
   }
   // The SDK's defaults on the 60-minute job: the 30-minute deadline ends the wait first.
-  const run = await once('sdk', 60 * 60_000, {} as { timeout: number });
+  const run = await once('sdk', 60 * 60_000, {});
   defaultDeadline = { polls: run.polls, error: run.error };
 } finally {
   uninstall();
@@ -168,7 +168,7 @@ report({
   title: '4. waitForCompletion: polls and detection delay (simulated clock)',
   method:
     `${RUNS} runs per job length and strategy on a virtual clock (no real waiting); each poll a ${ROUND_TRIP} ms simulated round trip; the job turns SUCCEEDED at its length plus a phase in [0, 5 s). ` +
-    'waitForCompletion with its default schedule (2 s doubling to 30 s, up to 10 % jitter from Math.random) and `timeout: 2 h`; the baseline polls, then sleeps 5 s. Detection delay: from the change to SUCCEEDED until the wait resolves.',
+    'waitForCompletion with its default schedule (2 s doubling to 30 s, up to 10 % jitter from Math.random) and `maxWait: 2 h`; the baseline polls, then sleeps 5 s. Detection delay: from the change to SUCCEEDED until the wait resolves.',
   head: ['job', 'strategy', 'polls (median)', 'polls (max)', 'delay mean', 'delay median', 'delay max'],
   rows,
   figures: DURATIONS_MIN.map((minutes) => ({

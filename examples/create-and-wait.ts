@@ -30,7 +30,7 @@ export async function createAndWaitForExport(client: ExportJobsClient, input: Cr
       schema: { name: '_xdm.context.profile' },
     },
     {
-      timeout: 60 * 60_000,
+      maxWait: 60 * 60_000,
       ...wait,
       onCreated: (created) => log(`created export job ${created.id}`),
       onStatusChange: (previous, current) => log(`export job ${current.id}: ${previous?.status ?? 'start'} -> ${current.status}`),

@@ -38,7 +38,7 @@ export async function exportSegmentsToFiles(client: ExportJobsClient, input: Seg
     dir,
     ...(datasetId === undefined ? { createDataset: { name: datasetName ?? `Segment export ${new Date().toISOString()}` } } : { datasetId }),
     segmentPerBatch,
-    timeout: 60 * 60_000,
+    maxWait: 60 * 60_000,
     ...wait,
     onCreated: (job) => log(`export job ${job.id} created, writing to dataset ${job.destination.datasetId}`),
     onStatusChange: (_previous, job) => log(`export job ${job.id}: ${job.status}`),
