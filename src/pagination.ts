@@ -1,4 +1,3 @@
-import type { ExportJobsClient } from './client.js';
 import { ConfigurationError } from './errors/configuration-error.js';
 import { PaginationError } from './errors/pagination-error.js';
 import { RequestValidationError } from './errors/request-validation-error.js';
@@ -285,7 +284,12 @@ export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIt
  * for await (const job of paginateExportJobs(client, { status: 'FAILED' })) console.log(job.id);
  * ```
  */
-export function paginateExportJobs(client: ExportJobsClient, query: ListExportJobsQuery = {}, options: ListOptions = {}): ExportJobPagePromise {
+export function paginateExportJobs(
+  // Structural rather than `ExportJobsClient`, so that this module and the client do not import each other.
+  client: { listExportJobs(query: ListExportJobsQuery, options: ListOptions): ExportJobPagePromise },
+  query: ListExportJobsQuery = {},
+  options: ListOptions = {},
+): ExportJobPagePromise {
   return client.listExportJobs(query, options);
 }
 

@@ -1,4 +1,3 @@
-import type { ExportJobsClient } from '../client.js';
 import { ResponseValidationError } from '../errors/response-validation-error.js';
 import { RequestValidationError } from '../errors/request-validation-error.js';
 import { parseBody } from '../internal/http/parse.js';
@@ -9,7 +8,7 @@ import { CreateDatasetResponseSchema } from '../models/data-access.js';
 /** The profile union schema an export job's target dataset must use. */
 export const PROFILE_UNION_SCHEMA_ID = 'https://ns.adobe.com/xdm/context/profile__union';
 
-/** What {@link ExportJobsClient.createProfileExportDataset} needs. */
+/** What `ExportJobsClient.createProfileExportDataset` needs. */
 export interface CreateProfileExportDatasetRequest {
   /** The dataset's name, shown in the Platform UI. */
   name: string;
