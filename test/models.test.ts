@@ -3,13 +3,15 @@ import { join, relative } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   CancelExportJobResultSchema,
+  DatasetFilesPageSchema,
   DestinationSchema,
   ExportJobListSchema,
+  FileListingSchema,
   ExportJobSchema,
   validateCreateExportJobRequest,
   type Batch,
-  type Destination,
   type ExportJob,
+  type ExportJobList,
   type ExportJobStatus,
 } from '../src/index.js';
 import { readErrorDetails } from '../src/models/error-bodies.js';
@@ -58,25 +60,47 @@ describe("Adobe's published examples", () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(fixtures.filter((fixture) => fixture.kind !== 'other'))('$name ($source) parses to its normalised value', ({ kind, input, expected }) => {
-    expect(parsers[kind]!(input)).toEqual(expected);
-  });
+  it.each(fixtures.filter((fixture) => fixture.kind !== 'other'))(
+    '$name ($source) parses to its normalised value',
+    ({ kind, input, expected }) => {
+      expect(parsers[kind]!(input)).toEqual(expected);
+    },
+  );
 });
 
 describe('ExportJobSchema normalisation', () => {
   it('renames dataSetId to datasetId in both destination branches', () => {
-    expect(ExportJobSchema.parse(jobBody({ destination: { dataSetId: 'a', segmentPerBatch: false, batchId: 'b' } })).destination).toEqual({ datasetId: 'a', segmentPerBatch: false, batchId: 'b' });
-    const perBatch = ExportJobSchema.parse(jobBody({ destination: { dataSetId: 'a', segmentPerBatch: true, batches: [] } }));
+    expect(
+      ExportJobSchema.parse(jobBody({ destination: { dataSetId: 'a', segmentPerBatch: false, batchId: 'b' } }))
+        .destination,
+    ).toEqual({ datasetId: 'a', segmentPerBatch: false, batchId: 'b' });
+    const perBatch = ExportJobSchema.parse(
+      jobBody({ destination: { dataSetId: 'a', segmentPerBatch: true, batches: [] } }),
+    );
     expect(perBatch.destination).toEqual({ datasetId: 'a', segmentPerBatch: true, batches: [] });
   });
 
   it('reads an absent segmentPerBatch as false', () => {
-    expect(ExportJobSchema.parse(jobBody({ destination: { datasetId: 'a', batchId: 'b' } })).destination.segmentPerBatch).toBe(false);
+    expect(
+      ExportJobSchema.parse(jobBody({ destination: { datasetId: 'a', batchId: 'b' } })).destination.segmentPerBatch,
+    ).toBe(false);
   });
 
   it('turns a single batches object into an array and a batch status string into an array', () => {
-    const job = ExportJobSchema.parse(jobBody({ destination: { datasetId: 'a', segmentPerBatch: true, batches: { segmentId: 's', segmentNs: 'ups', status: 'exited', batchId: 'b' } } }));
-    expect(job.destination).toEqual({ datasetId: 'a', segmentPerBatch: true, batches: [{ segmentId: 's', segmentNs: 'ups', status: ['exited'], batchId: 'b' }] });
+    const job = ExportJobSchema.parse(
+      jobBody({
+        destination: {
+          datasetId: 'a',
+          segmentPerBatch: true,
+          batches: { segmentId: 's', segmentNs: 'ups', status: 'exited', batchId: 'b' },
+        },
+      }),
+    );
+    expect(job.destination).toEqual({
+      datasetId: 'a',
+      segmentPerBatch: true,
+      batches: [{ segmentId: 's', segmentNs: 'ups', status: ['exited'], batchId: 'b' }],
+    });
   });
 
   it('gives a segment-per-batch job that has not run an empty batches array', () => {
@@ -101,7 +125,13 @@ describe('ExportJobSchema normalisation', () => {
   });
 
   it('keeps unknown statuses and unknown fields instead of failing', () => {
-    const job = ExportJobSchema.parse(jobBody({ status: 'CANCELLED', brandNewField: { x: 1 }, destination: { datasetId: 'a', batchId: 'b', region: 'va7' } }));
+    const job = ExportJobSchema.parse(
+      jobBody({
+        status: 'CANCELLED',
+        brandNewField: { x: 1 },
+        destination: { datasetId: 'a', batchId: 'b', region: 'va7' },
+      }),
+    );
     expect(job.status).toBe('CANCELLED');
     expect(job).toMatchObject({ brandNewField: { x: 1 }, destination: { region: 'va7' } });
     const segment = ExportJobSchema.parse(jobBody({ filter: { segments: [{ segmentId: 's', status: ['pending'] }] } }));
@@ -118,15 +148,112 @@ describe('ExportJobSchema normalisation', () => {
   });
 });
 
+describe('ExportJobListSchema page metadata', () => {
+  const next = '/export/jobs/?limit=2&offset=1538573416687_722';
+
+  // The spec's example 1540974701302_96 is an unquoted YAML scalar: YAML tools serve it as 154097470130296.
+  it('reads a numeric pageOffset as a string', () => {
+    const list = ExportJobListSchema.parse({
+      records: [jobBody()],
+      page: { sortField: 'createdTime', sort: 'desc', pageOffset: 154097470130296, pageSize: 10 },
+      link: { next },
+    });
+    expect(list.page).toEqual({ sortField: 'createdTime', sort: 'desc', pageOffset: '154097470130296', pageSize: 10 });
+    expect(list.records).toHaveLength(1);
+    expect(list.link.next).toBe(next);
+  });
+
+  it('reads a numeric string pageSize as a number and keeps a string pageOffset as given', () => {
+    expect(
+      ExportJobListSchema.parse({ records: [], page: { pageOffset: '1540974701302_96', pageSize: '2' } }).page,
+    ).toEqual({ pageOffset: '1540974701302_96', pageSize: 2 });
+  });
+
+  it('never fails a page of good records on its page metadata', () => {
+    const records = [jobBody({ id: 1 }), jobBody({ id: 2 })];
+    for (const page of [
+      { pageOffset: { cursor: 'x' }, pageSize: 'ten', sort: 1, sortField: null },
+      null,
+      'page',
+      [1, 2],
+      42,
+    ]) {
+      const list = ExportJobListSchema.parse({ records, page, link: { next } });
+      expect(list.records.map((job) => job.id)).toEqual([1, 2]);
+      expect(list.link.next).toBe(next);
+      expect(list.page.pageOffset).toBeUndefined();
+      expect(list.page.pageSize).toBeUndefined();
+    }
+  });
+
+  it('keeps unknown page fields', () => {
+    expect(ExportJobListSchema.parse({ records: [], page: { pageSize: 1, totalCount: 7 } }).page).toEqual({
+      pageSize: 1,
+      totalCount: 7,
+    });
+  });
+
+  it('still refuses a bad record', () => {
+    expect(ExportJobListSchema.safeParse({ records: [{ id: 1 }], page: {} }).success).toBe(false);
+  });
+});
+
+describe('Data Access page metadata', () => {
+  it('reads _page counts given as numbers or numeric strings, and never fails the page on them', () => {
+    const data = [{ dataSetFileId: 'f1', size: '10', extra: true }];
+    expect(DatasetFilesPageSchema.parse({ data, _page: { limit: '100', count: 1 } })).toEqual({
+      data: [{ dataSetFileId: 'f1', size: 10, extra: true }],
+      _page: { limit: 100, count: 1 },
+    });
+    expect(DatasetFilesPageSchema.parse({ data, _page: { limit: 'all', count: {} } })._page).toEqual({
+      limit: undefined,
+      count: undefined,
+    });
+    expect(FileListingSchema.parse({ data: [{ name: 'part-0.parquet', length: '5' }], _page: 'oops' })).toEqual({
+      data: [{ name: 'part-0.parquet', length: 5 }],
+      _page: undefined,
+    });
+  });
+});
+
 describe('model types', () => {
   it('narrow the destination on segmentPerBatch', () => {
-    const destination = DestinationSchema.parse({ datasetId: 'a', segmentPerBatch: true, batches: [] }) as Destination;
+    const destination = DestinationSchema.parse({ datasetId: 'a', segmentPerBatch: true, batches: [] });
     if (destination.segmentPerBatch) {
       expectTypeOf(destination.batches).toEqualTypeOf<Batch[]>();
     } else {
       expectTypeOf(destination.batchId).toEqualTypeOf<string | undefined>();
     }
     expect(destination.segmentPerBatch).toBe(true);
+  });
+
+  it('keep unknown fields at run time while the types list only the documented ones', () => {
+    const job = ExportJobSchema.parse(
+      jobBody({ brandNewField: 1, metrics: { totalExportedProfileCounter: 3, newCounter: 4 } }),
+    );
+    expect((job as Record<string, unknown>).brandNewField).toBe(1);
+    expect((job.metrics as Record<string, unknown>).newCounter).toBe(4);
+    expectTypeOf<ExportJob>().not.toHaveProperty('brandNewField');
+    expectTypeOf<keyof ExportJob>().toEqualTypeOf<
+      | 'id'
+      | 'status'
+      | 'jobType'
+      | 'destination'
+      | 'fields'
+      | 'schema'
+      | 'imsOrgId'
+      | 'filter'
+      | 'additionalFields'
+      | 'mergePolicy'
+      | 'profileInstanceId'
+      | 'errors'
+      | 'metrics'
+      | 'computeGatewayJobId'
+      | 'creationTime'
+      | 'updateTime'
+      | 'requestId'
+    >();
+    expectTypeOf<ExportJobList['page']['pageOffset']>().toEqualTypeOf<string | undefined>();
   });
 
   it('type statuses as the known union while accepting any string', () => {
