@@ -1,6 +1,7 @@
 /**
  * aep-export-jobs: a typed client for the Adobe Experience Platform Segmentation Service export
  * jobs API. Everything public is exported from here.
+ * @module aep-export-jobs
  * @packageDocumentation
  */
 export { ExportJobsClient } from './client.js';
@@ -38,7 +39,10 @@ export {
   SingleBatchDestinationSchema,
   type Batch,
   type Destination,
+  type KnownSegmentStatus,
+  type SegmentPerBatchDestination,
   type SegmentStatus,
+  type SingleBatchDestination,
 } from './models/destination.js';
 export {
   ExportJobSchema,
@@ -47,6 +51,7 @@ export {
   MetricsSchema,
   type ExportJob,
   type ExportJobStatus,
+  type KnownExportJobStatus,
   type JobError,
   type Metrics,
 } from './models/export-job.js';

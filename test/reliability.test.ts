@@ -516,7 +516,7 @@ describe('waitForCompletion', () => {
     const job = await waitForCompletion(client(), 7, {
       minDelay: 1,
       maxDelay: 2,
-      timeout: 5_000,
+      maxWait: 5_000,
       timeout: SHORT_TIMEOUT,
       onStatusChange: (_previous, next) => statuses.push(next.status),
     });
