@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  ConfigurationError,
   ConnectionError,
   ExportJobsClient,
   ResponseValidationError,
@@ -17,7 +18,12 @@ import {
   type DownloadProgress,
   type ExportJobsClientOptions,
 } from '../src/index.js';
-import { ExportJobsSimulator, type ExportJobsSimulatorOptions, type RecordedRequest, type SimulatorServer } from '../src/testing/index.js';
+import {
+  ExportJobsSimulator,
+  type ExportJobsSimulatorOptions,
+  type RecordedRequest,
+  type SimulatorServer,
+} from '../src/testing/index.js';
 
 const ORG = '1BD6382559DF0C130A49422D@AdobeOrg';
 /** Faults on file downloads only (`/files/{id}?path=`), never on the listings. */
@@ -36,18 +42,34 @@ function useSimulator(options: ExportJobsSimulatorOptions = {}): ExportJobsSimul
 }
 
 function useClient(overrides: Partial<ExportJobsClientOptions> = {}): void {
-  client = new ExportJobsClient({ accessToken: 'token', apiKey: 'client-id', orgId: ORG, sandboxName: 'dev', fetch: simulator.fetch, ...overrides });
+  client = new ExportJobsClient({
+    accessToken: 'token',
+    apiKey: 'client-id',
+    orgId: ORG,
+    sandboxName: 'dev',
+    fetch: simulator.fetch,
+    ...overrides,
+  });
 }
 
 /** Serves the simulator on loopback and points the client at it (real sockets, undici). */
 async function useLoopback(): Promise<void> {
   loopback = await simulator.listen();
-  client = new ExportJobsClient({ accessToken: 'token', apiKey: 'client-id', orgId: ORG, sandboxName: 'dev', baseUrl: loopback.baseUrl });
+  client = new ExportJobsClient({
+    accessToken: 'token',
+    apiKey: 'client-id',
+    orgId: ORG,
+    sandboxName: 'dev',
+    baseUrl: loopback.baseUrl,
+  });
 }
 
 /** A finished export job's batch id, created through the client. */
 async function exportedBatch(): Promise<string> {
-  const job = await client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } });
+  const job = await client.createExportJob({
+    destination: { datasetId: 'ds-1' },
+    schema: { name: '_xdm.context.profile' },
+  });
   simulator.advance(10_000);
   const done = await client.getExportJob(job.id);
   if (done.destination.segmentPerBatch || !done.destination.batchId) throw new Error('expected one batch');
@@ -86,18 +108,37 @@ describe('downloads', () => {
     const batchId = await exportedBatch();
     const files = simulator.batchFiles(batchId);
     const result = await client.downloadBatchFiles(batchId, { dir });
-    expect(result).toEqual(files.map((file) => ({ name: file.name, path: join(dir, file.name), bytes: file.size, skipped: false, resumes: 0 })));
+    expect(result).toEqual(
+      files.map((file) => ({
+        name: file.name,
+        path: join(dir, file.name),
+        bytes: file.size,
+        skipped: false,
+        resumes: 0,
+      })),
+    );
     for (const file of files) await expectIdentical(batchId, file.name);
     expect((await readdir(dir)).sort()).toEqual(files.map((file) => file.name).sort());
-    expect(downloads().map((request) => [request.status, request.headers.range])).toEqual(files.map(() => [200, undefined]));
+    expect(downloads().map((request) => [request.status, request.headers.range])).toEqual(
+      files.map(() => [200, undefined]),
+    );
   });
 
   it('downloads over real sockets from the loopback server, directories and sub-folders included', async () => {
-    useSimulator({ exportFiles: { filesPerBatch: 3, bytesPerFile: 2_000_000, directories: true, names: (_, index) => `profiles/part-${index}/data.snappy.parquet` } });
+    useSimulator({
+      exportFiles: {
+        filesPerBatch: 3,
+        bytesPerFile: 2_000_000,
+        directories: true,
+        names: (_, index) => `profiles/part-${index}/data.snappy.parquet`,
+      },
+    });
     await useLoopback();
     const batchId = await exportedBatch();
     const result = await client.downloadBatchFiles(batchId, { dir });
-    expect(result.map((file) => file.path)).toEqual([0, 1, 2].map((index) => join(dir, 'profiles', `part-${index}`, 'data.snappy.parquet')));
+    expect(result.map((file) => file.path)).toEqual(
+      [0, 1, 2].map((index) => join(dir, 'profiles', `part-${index}`, 'data.snappy.parquet')),
+    );
     for (const file of result) await expectIdentical(batchId, file.name, file.path);
   });
 
@@ -140,7 +181,7 @@ describe('resuming', () => {
     expect(second!.status).toBe(206);
   });
 
-  it('resumes a download dropped mid-file over real sockets (undici\'s UND_ERR_SOCKET)', async () => {
+  it("resumes a download dropped mid-file over real sockets (undici's UND_ERR_SOCKET)", async () => {
     simulator.addBatchFile('b1', 'big.parquet', 5_000_000);
     await useLoopback();
     simulator.inject({ kind: 'drop', afterBytes: 1_000_000 }, DOWNLOADS);
@@ -250,7 +291,7 @@ describe('resuming', () => {
 });
 
 describe('size checks', () => {
-  it('throws ResponseValidationError when the server sends more than the listing\'s length, and keeps nothing', async () => {
+  it("throws ResponseValidationError when the server sends more than the listing's length, and keeps nothing", async () => {
     simulator.addBatchFile('b1', 'long.parquet', 2_000, { length: 1_000 });
     await expect(client.downloadBatchFiles('b1', { dir })).rejects.toBeInstanceOf(ResponseValidationError);
     expect(await readdir(dir)).toEqual([]);
@@ -260,7 +301,7 @@ describe('size checks', () => {
   // used to resume at the end of what it got, the server answers 416 (Content-Range: bytes */1000), and
   // the 416 surfaces as a bare ApiError with the .part kept, so every later run fails the same
   // way. Now: ResponseValidationError (a size mismatch) and the .part removed.
-  it('throws ResponseValidationError when the server sends less than the listing\'s length, and keeps nothing', async () => {
+  it("throws ResponseValidationError when the server sends less than the listing's length, and keeps nothing", async () => {
     simulator.addBatchFile('b1', 'short.parquet', 1_000, { length: 2_000 });
     const error = await client.downloadBatchFiles('b1', { dir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ResponseValidationError);
@@ -292,22 +333,31 @@ describe('size checks', () => {
 });
 
 describe('file names from the server', () => {
-  it.each([['../x.parquet'], ['/abs.parquet'], ['a/../../b.parquet'], ['a\\b.parquet'], ['..\\..\\c.parquet'], ['./a.parquet'], ['a//b.parquet'], ['C:/x.parquet'], ['nul\0.parquet']])(
-    'refuses %j before downloading anything, and writes nothing anywhere',
-    async (name) => {
-      simulator.addBatchFile('b1', 'fine.parquet', 1_000);
-      simulator.addBatchFile('b1', name, new TextEncoder().encode('owned'));
-      const error = await client.downloadBatchFiles('b1', { dir }).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(UnsafeResponseError);
-      expect(error).toMatchObject({ field: 'file name', value: name });
-      expect(downloads()).toEqual([]);
-      // Nothing in the temporary root: not the export folder, not a file beside it.
-      expect(await readdir(root)).toEqual([]);
-    },
-  );
+  it.each([
+    ['../x.parquet'],
+    ['/abs.parquet'],
+    ['a/../../b.parquet'],
+    ['a\\b.parquet'],
+    ['..\\..\\c.parquet'],
+    ['./a.parquet'],
+    ['a//b.parquet'],
+    ['C:/x.parquet'],
+    ['nul\0.parquet'],
+  ])('refuses %j before downloading anything, and writes nothing anywhere', async (name) => {
+    simulator.addBatchFile('b1', 'fine.parquet', 1_000);
+    simulator.addBatchFile('b1', name, new TextEncoder().encode('owned'));
+    const error = await client.downloadBatchFiles('b1', { dir }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnsafeResponseError);
+    expect(error).toMatchObject({ field: 'file name', value: name });
+    expect(downloads()).toEqual([]);
+    // Nothing in the temporary root: not the export folder, not a file beside it.
+    expect(await readdir(root)).toEqual([]);
+  });
 
-  it('refuses a hostile name in a real job\'s listing (exportFiles.names)', async () => {
-    useSimulator({ exportFiles: { names: (_, index) => (index === 1 ? '../../escaped.parquet' : `ok-${index}.parquet`) } });
+  it("refuses a hostile name in a real job's listing (exportFiles.names)", async () => {
+    useSimulator({
+      exportFiles: { names: (_, index) => (index === 1 ? '../../escaped.parquet' : `ok-${index}.parquet`) },
+    });
     const batchId = await exportedBatch();
     await expect(client.downloadBatchFiles(batchId, { dir })).rejects.toBeInstanceOf(UnsafeResponseError);
     expect(downloads()).toEqual([]);
@@ -328,12 +378,33 @@ describe('file names from the server', () => {
   // call RESOLVES, reporting both files, while `a.parquet` holds the wrong bytes and
   // `a.parquet.part` is gone. Expected: refused like a duplicate (a name equal to another's name
   // plus `.part`), before anything is downloaded.
-  it('refuses a file named like another file\'s .part', async () => {
+  it("refuses a file named like another file's .part", async () => {
     simulator.addBatchFile('b1', 'a.parquet', 400_000);
     simulator.addBatchFile('b1', 'a.parquet.part', 300_000);
     const error = await client.downloadBatchFiles('b1', { dir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnsafeResponseError);
     expect(downloads()).toEqual([]);
+  });
+});
+
+describe('options', () => {
+  it.each([
+    ['concurrency 0', { concurrency: 0 }, 'concurrency'],
+    ['concurrency 1.5', { concurrency: 1.5 }, 'concurrency'],
+    ['a signal that is not an AbortSignal', { signal: { aborted: false } }, 'signal'],
+    ['maxResumes -1', { maxResumes: -1 }, 'maxResumes'],
+    ['no dir', { dir: undefined }, 'dir'],
+    ['an empty dir', { dir: ' ' }, 'dir'],
+    ['an onProgress that is not a function', { onProgress: 'log' }, 'onProgress'],
+    ['a timeout of 0', { timeout: 0 }, 'timeout'],
+  ])('refuses %s with a ConfigurationError naming it, before anything is sent or written', async (_, bad, option) => {
+    simulator.addBatchFile('b1', 'a.parquet', 10);
+    const options = { dir, ...bad } as unknown as Parameters<ExportJobsClient['downloadBatchFiles']>[1];
+    const error = await client.downloadBatchFiles('b1', options).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ option });
+    expect(simulator.requests).toEqual([]);
+    expect(await readdir(root)).toEqual([]);
   });
 });
 
@@ -347,7 +418,10 @@ describe('concurrency', () => {
     const batchId = await exportedBatch();
     // Every download waits 30 ms before its answer, so that downloads overlap as much as allowed.
     simulator.inject({ kind: 'latency', ms: 30 }, { ...DOWNLOADS, probability: 1 });
-    const result = await client.downloadBatchFiles(batchId, { dir, ...(concurrency === undefined ? {} : { concurrency }) });
+    const result = await client.downloadBatchFiles(batchId, {
+      dir,
+      ...(concurrency === undefined ? {} : { concurrency }),
+    });
     expect(result).toHaveLength(9);
     expect(simulator.peakDownloadsInFlight).toBe(expected);
     expect(simulator.downloadsInFlight).toBe(0);
@@ -390,7 +464,7 @@ describe('progress', () => {
 });
 
 describe('abort', () => {
-  it('stops every download, rejects with the signal\'s reason and leaves the .part files to resume from', async () => {
+  it("stops every download, rejects with the signal's reason and leaves the .part files to resume from", async () => {
     useSimulator({ exportFiles: { filesPerBatch: 3, bytesPerFile: 20_000_000 } });
     const batchId = await exportedBatch();
     const controller = new AbortController();
@@ -467,7 +541,7 @@ describe('failures that are not the network', () => {
   function stallingFirstDownload(bytes: number): typeof fetch {
     let stalled = false;
     return async (input, init) => {
-      const response = await simulator.fetch(input as Request, init);
+      const response = await simulator.fetch(input, init);
       const url = new URL(input instanceof Request ? input.url : String(input));
       if (stalled || !url.searchParams.has('path') || !response.body) return response;
       stalled = true;
@@ -512,13 +586,18 @@ describe('failures that are not the network', () => {
     const batchId = await exportedBatch();
     const [first, ...others] = simulator.batchFiles(batchId);
     simulator.inject({ kind: 'status', status: 404 }, { match: { path: '/files/:id', query: { path: first!.name } } });
-    for (const other of others) simulator.inject({ kind: 'latency', ms: 200 }, { match: { path: '/files/:id', query: { path: other.name } } });
+    for (const other of others)
+      simulator.inject({ kind: 'latency', ms: 200 }, { match: { path: '/files/:id', query: { path: other.name } } });
     let failed = false;
     const lateProgress: string[] = [];
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const error = await client
-        .downloadBatchFiles(batchId, { dir, concurrency: 4, onProgress: (progress) => void (failed && lateProgress.push(progress.file)) })
+        .downloadBatchFiles(batchId, {
+          dir,
+          concurrency: 4,
+          onProgress: (progress) => void (failed && lateProgress.push(progress.file)),
+        })
         .catch((caught: unknown) => caught);
       failed = true;
       expect(error).toMatchObject({ status: 404 });

@@ -12,10 +12,12 @@ export function safeFilePath(dir: string, name: string): string {
   const refuse = (why: string): never => {
     throw new UnsafeResponseError('file name', name, why);
   };
-  if (name === '' || name.includes('\0') || name.includes('\\')) return refuse('is empty or holds a NUL or a backslash');
+  if (name === '' || name.includes('\0') || name.includes('\\'))
+    return refuse('is empty or holds a NUL or a backslash');
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) return refuse('is absolute');
   const segments = name.split('/');
-  if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) return refuse('holds an empty, "." or ".." segment');
+  if (segments.some((segment) => segment === '..' || segment === '.' || segment === ''))
+    return refuse('holds an empty, "." or ".." segment');
   const root = resolve(dir);
   const target = resolve(join(root, ...segments));
   if (!isPathInside(target, root)) return refuse(`escapes ${dir}`);
