@@ -2,6 +2,7 @@
  * The simulated exported files' content: pseudo-random bytes computed from a seed and an offset,
  * so any range of a file of any size is generated on demand, in chunks, and never held whole.
  */
+import { fnv1a } from './util.js';
 
 /** The size of the chunks a file's body is generated and streamed in. */
 export const CONTENT_CHUNK = 64 * 1024;
@@ -14,16 +15,6 @@ export interface FileContent {
 }
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1", parquet's header and footer
-
-/** FNV-1a over a string, as 32 bits. */
-export function fnv1a(text: string, basis = 0x811c9dc5): number {
-  let hash = basis >>> 0;
-  for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
 
 /** The seed of a file's bytes: its batch id and its name. */
 export function contentSeed(batchId: string, name: string): number {

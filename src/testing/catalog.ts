@@ -3,8 +3,8 @@
  * dataset, `GET /dataSets` and `GET /dataSets/{id}` read them back. Datasets are kept per
  * organization and sandbox.
  */
-import { fnv1a } from './bytes.js';
 import { jsonResponse, platformProblem } from './responses.js';
+import { hexId, isObject, isText, parseJson } from './util.js';
 
 /** A dataset created through the simulated Catalog, as `simulator.datasets()` shows it. */
 export interface SimulatedDataset {
@@ -34,19 +34,10 @@ export interface CatalogScope {
 }
 
 const FORMATS = new Set(['', 'csv', 'text', 'parquet', 'json']);
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
-
-/** A stable id of `length` hex digits from a seed. */
-export function hexDigest(seed: string, length: number): string {
-  let out = '';
-  for (let round = 0; out.length < length; round += 1) out += fnv1a(seed, (0x811c9dc5 ^ round) >>> 0).toString(16).padStart(8, '0');
-  return out.slice(0, length);
-}
 
 /** The view id of a dataset the simulator did not create (an export to a dataset id made up by a test). */
 export function viewIdOf(datasetId: string): string {
-  return hexDigest(`view:${datasetId}`, 24);
+  return hexId(`view:${datasetId}`, 24);
 }
 
 export class SimulatedCatalog {
@@ -91,12 +82,9 @@ export class SimulatedCatalog {
   }
 
   #create(text: string, scope: CatalogScope, location: string): Response {
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return platformProblem(400, 'CAT-1400-400', 'The request body is not valid JSON.', scope.requestId);
-    }
+    const parsed = parseJson(text);
+    if (!parsed) return platformProblem(400, 'CAT-1400-400', 'The request body is not valid JSON.', scope.requestId);
+    const body = parsed.value;
     const problems: string[] = [];
     if (!isObject(body)) problems.push('The request body must be a JSON object describing the dataset.');
     else {
@@ -123,7 +111,7 @@ export class SimulatedCatalog {
     if (problems.length > 0 || !isObject(body)) return platformProblem(400, 'CAT-1400-400', problems.join(' '), scope.requestId);
 
     this.#sequence += 1;
-    const id = hexDigest(`dataset:${this.#sequence}:${scope.sandbox}:${String(body.name)}`, 24);
+    const id = hexId(`dataset:${this.#sequence}:${scope.sandbox}:${String(body.name)}`, 24);
     const schemaRef = body.schemaRef as Record<string, unknown>;
     const dataset: SimulatedDataset = {
       id,
@@ -132,7 +120,7 @@ export class SimulatedCatalog {
       schemaRef: { id: schemaRef.id as string, ...(typeof schemaRef.contentType === 'string' ? { contentType: schemaRef.contentType } : {}) },
       ...(isObject(body.fileDescription) ? { fileDescription: structuredClone(body.fileDescription) } : {}),
       ...(isObject(body.tags) ? { tags: structuredClone(body.tags) as Record<string, string[]> } : {}),
-      viewId: hexDigest(`view:${id}`, 24),
+      viewId: hexId(`view:${id}`, 24),
       orgId: scope.orgId,
       sandboxName: scope.sandbox,
       created: this.#now(),

@@ -1,3 +1,7 @@
+// The simulator's clock, hand-written on purpose: a manual clock is a start time plus an offset,
+// read only by the simulator. A fake-timers library (@sinonjs/fake-timers, vitest's) patches the
+// process's globals, which would also stop the SDK's own timers (retries, timeouts) in the test
+// that drives the simulator; and the simulator needs no timers at all, only `now()`.
 /**
  * Where the simulator reads the time from.
  *

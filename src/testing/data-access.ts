@@ -6,69 +6,17 @@
  * any size streams in constant memory.
  */
 import { contentSeed, contentStream, fixedContent, generatedContent, readAll, type FileContent } from './bytes.js';
-import { hexDigest } from './catalog.js';
+import { parse as parseRangeHeader } from 'range-parser';
 import { jsonResponse, platformProblem } from './responses.js';
-
-/** The most entries Data Access returns per page, and its default page size. */
-export const DATA_ACCESS_MAX_LIMIT = 100;
-/** Files per exported batch unless `exportFiles.filesPerBatch` says otherwise. */
-export const DEFAULT_FILES_PER_BATCH = 2;
-/** Size of each exported file unless `exportFiles.bytesPerFile` says otherwise: 64 KiB. */
-export const DEFAULT_BYTES_PER_FILE = 64 * 1024;
-
-/**
- * What the files of an exported batch look like. A job that has `SUCCEEDED` holds files in each of
- * its batches (one batch, or one per segment with `segmentPerBatch`).
- *
- * @example
- * ```ts
- * const simulator = new ExportJobsSimulator({
- *   clock: 'manual',
- *   exportFiles: { filesPerBatch: 5, bytesPerFile: 10 * 1024 * 1024, directories: true },
- * });
- * ```
- */
-export interface ExportFilesOptions {
-  /** How many files each batch holds. Default 2. */
-  filesPerBatch?: number;
-  /** Each file's size in bytes, or a function of the batch id and the file's index (0-based). Default 64 KiB. */
-  bytesPerFile?: number | ((batchId: string, index: number) => number);
-  /**
-   * `false` (default): the batch lists one dataset file per file. `true`: the batch lists a single
-   * dataset file that is a directory, whose children (one per file) hold the files, as Data Access
-   * answers for chunked data.
-   */
-  directories?: boolean;
-  /**
-   * Each file's name from the batch id and its index (0-based). Default Spark's
-   * `part-00000-<uuid>-c000.snappy.parquet`. Use it to serve hostile names (`../evil.parquet`).
-   */
-  names?: (batchId: string, index: number) => string;
-  /** `false` makes file downloads ignore `Range` (always 200 with the whole file, no `Accept-Ranges`). Default `true`. */
-  ranges?: boolean;
-}
-
-/** A file of a batch, as `simulator.batchFiles(batchId)` shows it. */
-export interface SimulatedBatchFile {
-  readonly batchId: string;
-  /** The dataset file that holds it: `{batchId}-{n}`. */
-  readonly dataSetFileId: string;
-  readonly name: string;
-  /** Its real size in bytes. */
-  readonly size: number;
-  /** The `length` the listing reports (the size, unless `addBatchFile` was told otherwise). */
-  readonly length: number;
-}
-
-/** Options of `simulator.addBatchFile`. */
-export interface AddBatchFileOptions {
-  /** The `length` the listing reports, to make it disagree with the bytes served. Default: the real size. */
-  length?: number;
-  /** Only this sandbox sees the file. Default: every sandbox. */
-  sandboxName?: string;
-  /** Only this organization sees the file. Default: every organization. */
-  orgId?: string;
-}
+import { hexId, uuidId } from './util.js';
+import {
+  DATA_ACCESS_MAX_LIMIT,
+  DEFAULT_BYTES_PER_FILE,
+  DEFAULT_FILES_PER_BATCH,
+  type AddBatchFileOptions,
+  type ExportFilesOptions,
+  type SimulatedBatchFile,
+} from './options.js';
 
 /** The finished export a batch belongs to, as the simulator's jobs tell it. */
 export interface BatchOwner {
@@ -274,7 +222,7 @@ export class SimulatedDataAccess {
     files.push(...added);
     return {
       batchId,
-      viewId: visibleOwner?.viewId ?? hexDigest(`view:batch:${batchId}`, 24),
+      viewId: visibleOwner?.viewId ?? hexId(`view:batch:${batchId}`, 24),
       created: visibleOwner?.created ?? added[0]!.created,
       files,
     };
@@ -282,8 +230,7 @@ export class SimulatedDataAccess {
 
   #generated(batchId: string): FileRecord[] {
     const files: FileRecord[] = [];
-    const sparkId = hexDigest(`spark:${batchId}`, 32);
-    const uuid = `${sparkId.slice(0, 8)}-${sparkId.slice(8, 12)}-4${sparkId.slice(13, 16)}-a${sparkId.slice(17, 20)}-${sparkId.slice(20, 32)}`;
+    const uuid = uuidId(`spark:${batchId}`);
     for (let index = 0; index < this.#filesPerBatch; index += 1) {
       const name = this.#names ? this.#names(batchId, index) : `part-${String(index).padStart(5, '0')}-${uuid}-c000.snappy.parquet`;
       const size = typeof this.#bytesPerFile === 'number' ? this.#bytesPerFile : this.#bytesPerFile(batchId, index);
@@ -331,23 +278,19 @@ function page(entries: readonly unknown[], paging: { start: number; limit: numbe
 
 /**
  * A `Range` header read against a file of `size` bytes: `[start, end)` to serve, `'unsatisfiable'`
- * (416), or `undefined` to serve the whole file (no header, a malformed one, or several ranges,
- * which a server may ignore).
+ * (416), or `undefined` to serve the whole file: no header, a malformed one, another unit, or
+ * several ranges (a server may ignore those, and the simulator sends no multipart bodies).
+ * The parsing is range-parser's (RFC 9110's forms, suffix ranges, clamping to the size).
  */
 export function parseRange(header: string | null, size: number): [number, number] | 'unsatisfiable' | undefined {
   if (header === null) return undefined;
-  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
-  if (!match || (match[1] === '' && match[2] === '')) return undefined;
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return [Math.max(0, size - suffix), size];
-  }
-  const start = Number(match[1]);
-  if (match[2] !== '' && Number(match[2]) < start) return undefined;
-  if (start >= size) return 'unsatisfiable';
-  const last = match[2] === '' ? size - 1 : Number(match[2]);
-  return [start, Math.min(last, size - 1) + 1];
+  const { code, type, ranges } = parseRangeHeader(size, header);
+  // Bit 1: a part is malformed (the header is ignored); bit 2: a part lies outside the file.
+  if (code & 1 || type !== 'bytes') return undefined;
+  if (ranges.length === 0) return code & 2 ? 'unsatisfiable' : undefined;
+  if (ranges.length > 1) return undefined;
+  const [range] = ranges as [{ start: number; end: number }];
+  return [range.start, range.end + 1];
 }
 
 function notAllowed(method: string, allow: string, requestId: string): Response {

@@ -1,3 +1,5 @@
+import { trimTrailingSlashes } from './util.js';
+
 /**
  * A failure to inject into the simulator's answers.
  *
@@ -235,7 +237,7 @@ function queryMatches(value: string | null, expected: string | RegExp | boolean)
 
 function pathMatcher(path: string | RegExp | undefined): RegExp | undefined {
   if (path === undefined || path instanceof RegExp) return path;
-  const trimmed = path.replace(/\/+$/, '') || '/';
+  const trimmed = trimTrailingSlashes(path) || '/';
   const pattern = trimmed
     .split('/')
     .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))

@@ -1,5 +1,6 @@
 import type { SimulatorClock } from './clock.js';
 import { jsonResponse } from './responses.js';
+import { isObject, parseJson } from './util.js';
 
 /**
  * The path of the simulator's fake Adobe IMS token endpoint, the same as Adobe's
@@ -140,12 +141,9 @@ export function imsFaultBody(status: number): unknown {
 export function recordedBody(text: string, headers: Headers): unknown {
   if (text === '') return undefined;
   if (isForm(headers)) return redactEntries(Object.fromEntries(new URLSearchParams(text)));
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? redactEntries(parsed as Record<string, unknown>) : parsed;
-  } catch {
-    return text.replace(/(client_secret=)[^&\s]*/gi, '$1[redacted]');
-  }
+  const parsed = parseJson(text);
+  if (!parsed) return text.replace(/(client_secret=)[^&\s]*/gi, '$1[redacted]');
+  return isObject(parsed.value) ? redactEntries(parsed.value) : parsed.value;
 }
 
 /** Query parameters as the request log keeps them: a `client_secret` sent in the URL is redacted too. */
@@ -157,7 +155,8 @@ function redactEntries<T>(entries: Record<string, T>): Record<string, T | string
   return 'client_secret' in entries ? { ...entries, client_secret: '[redacted]' } : entries;
 }
 
-function imsError(status: number, error: string, description: string): Response {
+/** IMS's error body: `{ error, error_description }`. */
+export function imsError(status: number, error: string, description: string): Response {
   return jsonResponse({ error, error_description: description }, status);
 }
 

@@ -18,26 +18,26 @@
  * ```
  * @packageDocumentation
  */
+export { ExportJobsSimulator } from './simulator.js';
 export {
-  ExportJobsSimulator,
   DEFAULT_BASE_PATH,
   DEFAULT_CATALOG_BASE_PATH,
   DEFAULT_DATA_ACCESS_BASE_PATH,
   DEFAULT_DURATIONS,
+  DEFAULT_MAX_REQUEST_BODY_BYTES,
   DEFAULT_PAGE_SIZE,
   DEFAULT_PROFILES_PER_SEGMENT,
   DEFAULT_SIMULATED_ORG_ID,
   FIRST_JOB_ID,
   type AddJobOptions,
-  type DispatchOptions,
   type ExportJobsSimulatorOptions,
-  type RecordedRequest,
   type SimulatedExportJob,
   type SimulatedJobStatus,
-  type SimulatorCredentials,
   type SimulatorDurations,
-  type SimulatorOutcome,
-} from './simulator.js';
+} from './options.js';
+export type { DispatchOptions, SimulatorOutcome } from './delivery.js';
+export type { RecordedRequest } from './request-log.js';
+export type { SimulatorCredentials } from './gateway.js';
 export { createClock, DEFAULT_MANUAL_START, type ClockOption, type SimulatorClock } from './clock.js';
 export type { FaultOptions, InjectedFault, SimulatedFault, SimulatedService } from './faults.js';
 export type { SimulatedDataset } from './catalog.js';
@@ -48,6 +48,6 @@ export {
   type AddBatchFileOptions,
   type ExportFilesOptions,
   type SimulatedBatchFile,
-} from './data-access.js';
+} from './options.js';
 export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from './server.js';
 export { ADOBE_IMS_URL, DEFAULT_SIMULATOR_TOKEN_LIFETIME, SIMULATOR_IMS_PATH, type SimulatorImsOptions } from './ims.js';

@@ -7,7 +7,9 @@
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { ADOBE_IMS_URL } from './ims.js';
-import { waitOut, type DispatchOptions, type ExportJobsSimulator } from './simulator.js';
+import { waitOut, type DispatchOptions } from './delivery.js';
+import type { ExportJobsSimulator } from './simulator.js';
+import { trimTrailingSlashes } from './util.js';
 
 /** Where the handlers answer. */
 export interface SimulatorHandlersOptions {
@@ -66,9 +68,9 @@ export function simulatorHandlers(
   // Typed structurally (not as the class) so that the handlers accept a simulator from any copy of
   // the testing entry, such as the one a bundler or a second install may produce.
   const base = new URL(options.baseUrl ?? `https://platform.adobe.io${simulator.basePath}`);
-  const basePath = base.pathname.replace(/\/+$/, '');
+  const basePath = trimTrailingSlashes(base.pathname);
   const under = (root: URL) => {
-    const path = root.pathname.replace(/\/+$/, '');
+    const path = trimTrailingSlashes(root.pathname);
     return { path, test: (url: URL) => url.origin === root.origin && (url.pathname === path || url.pathname.startsWith(`${path}/`)) };
   };
   const isUnderBase = under(base).test;

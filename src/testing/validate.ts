@@ -3,6 +3,7 @@
  * zod schemas on purpose: a simulator that shared the client's rules would agree with the client
  * by construction and could never catch it sending something the API refuses.
  */
+import { isObject, isText } from './util.js';
 
 /** A segment of a create request's filter, as stored. */
 export interface StoredSegment {
@@ -32,8 +33,6 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 
 type Problems = string[];
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 /** Reads a create body: the stored request, or every problem found, in the API's words where known. */
 export function readCreateRequest(body: unknown): { request: StoredRequest } | { problems: Problems } {

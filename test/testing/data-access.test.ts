@@ -420,6 +420,14 @@ describe('parseRange', () => {
     expect(parseRange('bytes=-0', 10)).toBe('unsatisfiable');
     expect(parseRange('bytes=0-', 0)).toBe('unsatisfiable');
   });
+
+  it('serves the whole file for a header it cannot or need not honour', () => {
+    expect(parseRange('bytes=4-2', 10)).toBeUndefined(); // reversed: malformed
+    expect(parseRange('bytes=x-3', 10)).toBeUndefined();
+    expect(parseRange('items=0-3', 10)).toBeUndefined(); // another unit
+    expect(parseRange('bytes=0-1, 5-6', 10)).toBeUndefined(); // several ranges: no multipart answers
+    expect(parseRange('bytes=-3', 0)).toBeUndefined(); // a suffix of an empty file is the (empty) file
+  });
 });
 
 describe('faults on Data Access', () => {
