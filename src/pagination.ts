@@ -167,8 +167,8 @@ export class ExportJobPage implements AsyncIterable<ExportJob> {
 
 /**
  * What `listExportJobs` returns: await it for the first page, or iterate it for every job across
- * pages, newest first, one page in memory at a time. Nothing is sent until it is awaited or
- * iterated, and the first page is read once however it is used.
+ * pages, newest first, one page in memory at a time. The first page is requested at once, like
+ * any call, and read once however it is used.
  *
  * A `link.next` that is not a same-origin relative link to the listing is refused (the token is
  * never sent elsewhere), and one that repeats a cursor throws instead of looping. A failure
@@ -196,6 +196,9 @@ export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIt
   constructor(fetch: PageFetcher, options: ListOptions = {}) {
     this.#fetch = fetch;
     this.#options = options;
+    // Sent at once, like every other call; the rejection is kept for whoever awaits or iterates,
+    // and never reported as unhandled when no one does.
+    this.#firstPage().catch(() => {});
   }
 
   /** The listing's settings, checked when first used, so that a bad option rejects like any call. */
@@ -255,14 +258,17 @@ export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIt
     return jobs;
   }
 
+  // `reason: any`, as in Promise's own signature, so that handlers written for a Promise fit.
   then<TResult1 = ExportJobPage, TResult2 = never>(
     onfulfilled?: ((value: ExportJobPage) => TResult1 | PromiseLike<TResult1>) | null,
-    onrejected?: ((reason: unknown) => TResult2 | PromiseLike<TResult2>) | null,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onrejected?: ((reason: any) => TResult2 | PromiseLike<TResult2>) | null,
   ): Promise<TResult1 | TResult2> {
     return this.#firstPage().then(onfulfilled, onrejected);
   }
 
-  catch<TResult = never>(onrejected?: ((reason: unknown) => TResult | PromiseLike<TResult>) | null): Promise<ExportJobPage | TResult> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  catch<TResult = never>(onrejected?: ((reason: any) => TResult | PromiseLike<TResult>) | null): Promise<ExportJobPage | TResult> {
     return this.#firstPage().catch(onrejected);
   }
 

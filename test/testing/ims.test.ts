@@ -7,7 +7,7 @@
  * server's, as a client whose clock lags the server's would see it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthenticationError, ExportJobsClient, OAuthTokenProvider, ServerError, type ExportJobsClientOptions } from '../../src/index.js';
+import { ExportJobsClient, TokenRequestError, OAuthTokenProvider, ServerError, type ExportJobsClientOptions } from '../../src/index.js';
 import {
   ADOBE_IMS_URL,
   DEFAULT_SIMULATOR_TOKEN_LIFETIME,
@@ -113,26 +113,26 @@ describe('the SDK against the simulated IMS', () => {
     expect(trail()).toEqual(['POST /ims/token/v3 200', 'GET /export/jobs 200', 'GET /export/jobs 401', 'POST /ims/token/v3 200', 'GET /export/jobs 200']);
   });
 
-  it('gives AuthenticationError with invalid_client for a wrong secret, without calling the API', async () => {
+  it('gives TokenRequestError with invalid_client for a wrong secret, without calling the API', async () => {
     const client = oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: 'not-the-secret', imsUrl: IMS_URL } });
     const error = await client.listExportJobs().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toBeInstanceOf(TokenRequestError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_client' });
     expect((error as Error).message).toContain('invalid client_secret parameter');
     expect(trail()).toEqual(['POST /ims/token/v3 401']);
     expect(simulator.tokensIssued).toBe(0);
   });
 
-  it('gives AuthenticationError with invalid_client for an unknown client id', async () => {
+  it('gives TokenRequestError with invalid_client for an unknown client id', async () => {
     const client = oauthClient({ credentials: { clientId: 'someone-else', clientSecret: SECRET, imsUrl: IMS_URL } });
-    await expect(client.listExportJobs()).rejects.toMatchObject({ name: 'AuthenticationError', status: 401, code: 'invalid_client', message: expect.stringContaining('invalid client_id parameter') });
+    await expect(client.listExportJobs()).rejects.toMatchObject({ name: 'TokenRequestError', status: 401, code: 'invalid_client', message: expect.stringContaining('invalid client_id parameter') });
   });
 
-  it('gives AuthenticationError with invalid_scope for a scope outside the allowed list', async () => {
+  it('gives TokenRequestError with invalid_scope for a scope outside the allowed list', async () => {
     useSimulator({ scopes: ['openid', 'AdobeID', 'read_organizations'] });
     const client = oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: IMS_URL, scopes: ['openid', 'AdobeID', 'additional_info.projectedProductContext'] } });
     await expect(client.listExportJobs()).rejects.toMatchObject({
-      name: 'AuthenticationError',
+      name: 'TokenRequestError',
       status: 400,
       code: 'invalid_scope',
       message: expect.stringContaining('Invalid scope: additional_info.projectedProductContext'),
