@@ -6,7 +6,11 @@ import { ExportJobsSimulator, startSimulatorServer, type SimulatorServer } from 
 
 // A simulator clock that moves 1 s on every read: jobs finish after a few polls, with no real waiting.
 let fakeNow = Date.UTC(2026, 0, 1);
-const simulator = new ExportJobsSimulator({ clock: () => (fakeNow += 1_000), durations: { new: 2_000, processing: 6_000 }, failingSegments: ['broken-segment'] });
+const simulator = new ExportJobsSimulator({
+  clock: () => (fakeNow += 1_000),
+  durations: { new: 2_000, processing: 6_000 },
+  failingSegments: ['broken-segment'],
+});
 let server: SimulatorServer;
 
 beforeAll(async () => {
@@ -20,7 +24,15 @@ beforeEach(() => {
 
 const FAST = ['--min-delay', '1ms', '--max-delay', '5ms'];
 
-async function cli(args: string[], options: { env?: Record<string, string | undefined>; tty?: boolean; signal?: AbortSignal; files?: Record<string, string> } = {}) {
+async function cli(
+  args: string[],
+  options: {
+    env?: Record<string, string | undefined>;
+    tty?: boolean;
+    signal?: AbortSignal;
+    files?: Record<string, string>;
+  } = {},
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -35,10 +47,10 @@ async function cli(args: string[], options: { env?: Record<string, string | unde
       ...options.env,
     },
     signal: options.signal,
-    readFile: async (path) => {
+    readFile: (path) => {
       const file = options.files?.[path];
-      if (file === undefined) throw new Error(`ENOENT: ${path}`);
-      return file;
+      if (file === undefined) return Promise.reject(Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' }));
+      return Promise.resolve(file);
     },
   };
   const code = await runCli(args, io);
@@ -47,23 +59,45 @@ async function cli(args: string[], options: { env?: Record<string, string | unde
 
 describe('aep-export-jobs CLI', () => {
   it('creates a job from flags and prints its id', async () => {
-    const { code, stdout } = await cli(['create', '--dataset', 'ds-1', '--segment', 'seg-a', 'seg-b', '--segment-per-batch', '--fields', 'identities.id']);
+    const { code, stdout } = await cli([
+      'create',
+      '--dataset',
+      'ds-1',
+      '--segment',
+      'seg-a',
+      'seg-b',
+      '--segment-per-batch',
+      '--fields',
+      'identities.id',
+    ]);
     expect(code).toBe(ExitCode.Success);
     expect(stdout).toMatch(/^Created export job \d+ \(NEW\)\n$/);
     const [job] = simulator.jobs('dev');
-    expect(job).toMatchObject({ fields: 'identities.id', destination: { datasetId: 'ds-1', segmentPerBatch: true }, filter: { segments: [{ segmentId: 'seg-a' }, { segmentId: 'seg-b' }] } });
+    expect(job).toMatchObject({
+      fields: 'identities.id',
+      destination: { datasetId: 'ds-1', segmentPerBatch: true },
+      filter: { segments: [{ segmentId: 'seg-a' }, { segmentId: 'seg-b' }] },
+    });
   });
 
   it('creates a job from a request file and prints one JSON document with --json', async () => {
-    const request = { destination: { datasetId: 'ds-2' }, schema: { name: '_xdm.context.profile' }, filter: { segments: [{ segmentId: 's' }] } };
-    const { code, stdout, stderr } = await cli(['--json', 'create', '--file', 'request.json'], { files: { 'request.json': JSON.stringify(request) } });
+    const request = {
+      destination: { datasetId: 'ds-2' },
+      schema: { name: '_xdm.context.profile' },
+      filter: { segments: [{ segmentId: 's' }] },
+    };
+    const { code, stdout, stderr } = await cli(['--json', 'create', '--file', 'request.json'], {
+      files: { 'request.json': JSON.stringify(request) },
+    });
     expect(code).toBe(ExitCode.Success);
     expect(JSON.parse(stdout)).toMatchObject({ status: 'NEW', destination: { datasetId: 'ds-2' } });
     expect(stderr).toBe('');
   });
 
   it('exits 2 naming the field, and sends nothing, when the request is invalid', async () => {
-    const { code, stderr } = await cli(['create', '--file', 'bad.json'], { files: { 'bad.json': JSON.stringify({ destination: {}, schema: { name: '_xdm.context.profile' } }) } });
+    const { code, stderr } = await cli(['create', '--file', 'bad.json'], {
+      files: { 'bad.json': JSON.stringify({ destination: {}, schema: { name: '_xdm.context.profile' } }) },
+    });
     expect(code).toBe(ExitCode.Usage);
     expect(stderr).toContain('destination.datasetId: is required');
     expect(simulator.requests).toHaveLength(0);
@@ -80,15 +114,18 @@ describe('aep-export-jobs CLI', () => {
     expect((await cli(['list', '--colour'])).code).toBe(ExitCode.Usage);
     const help = await cli(['--help']);
     expect(help.code).toBe(ExitCode.Success);
-    expect(help.stdout).toContain('Exit codes: 0 succeeded, 1 job failed, 2 usage or validation error, 3 wait timed out, 4 API or network error, 130 interrupted.');
+    expect(help.stdout).toContain(
+      'Exit codes: 0 succeeded, 1 job failed, 2 usage or validation error, 3 wait timed out, 4 API or network error, 130 interrupted.',
+    );
   });
 
   it('runs a job to success: exit 0, the job on stdout, progress lines on stderr', async () => {
     const { code, stdout, stderr } = await cli(['run', '--dataset', 'ds', '--segment', 'seg', ...FAST]);
     expect(code).toBe(ExitCode.Success);
     expect(stdout).toMatch(/status\s+SUCCEEDED/);
-    expect(stderr).toMatch(/^Created export job \d+\njob \d+: (NEW|PROCESSING) after \d+s\n/);
-    expect(stderr).toMatch(/job \d+: SUCCEEDED after \d+s\n/);
+    expect(stderr).toMatch(/^Created export job \d+\njob \d+: (NEW|PROCESSING) after \d+m?s\n/);
+    // The job's own duration, from its timestamps (the simulator's clock), then how long the CLI watched.
+    expect(stderr).toMatch(/job \d+: SUCCEEDED · the job ran \d+s · watched \d+ms, \d+ polls\n$/);
   });
 
   it('exits 1 when the job fails, showing its errors', async () => {
@@ -100,10 +137,12 @@ describe('aep-export-jobs CLI', () => {
 
   it('exits 3 when the wait times out', async () => {
     const created = await cli(['--json', 'create', '--dataset', 'ds']);
-    const id = String(JSON.parse(created.stdout).id);
+    const id = String((JSON.parse(created.stdout) as { id: number }).id);
     const { code, stderr } = await cli(['wait', id, '--timeout', '1ms', ...FAST]);
     expect(code).toBe(ExitCode.WaitTimeout);
-    expect(stderr).toContain(`WaitTimeoutError: Export job ${id} did not finish within 1 ms`);
+    // In the unit the user typed, with how to go on.
+    expect(stderr).toContain(`WaitTimeoutError: Export job ${id} did not finish: timed out after 1ms (`);
+    expect(stderr).toContain(`it goes on running; wait again with: aep-export-jobs wait ${id}`);
   });
 
   it('exits 4 on an API error, with its message', async () => {
@@ -127,14 +166,18 @@ describe('aep-export-jobs CLI', () => {
 
   it('exits 130 when interrupted, cancelling the job first with --cancel-on-interrupt', async () => {
     const created = await cli(['--json', 'create', '--dataset', 'ds']);
-    const id = Number(JSON.parse(created.stdout).id);
+    const id = (JSON.parse(created.stdout) as { id: number }).id;
     const controller = new AbortController();
-    const waiting = cli(['wait', String(id), '--cancel-on-interrupt', '--min-delay', '50ms', '--max-delay', '50ms'], { signal: controller.signal });
+    const waiting = cli(['wait', String(id), '--cancel-on-interrupt', '--min-delay', '50ms', '--max-delay', '50ms'], {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(new Error('Interrupted')), 20);
     const { code, stderr } = await waiting;
     expect(code).toBe(ExitCode.Interrupted);
     expect(stderr).toContain(`Cancel requested for job ${id}`);
-    expect(simulator.requests.some((request) => request.method === 'DELETE' && request.path === `/export/jobs/${id}`)).toBe(true);
+    expect(
+      simulator.requests.some((request) => request.method === 'DELETE' && request.path === `/export/jobs/${id}`),
+    ).toBe(true);
   });
 
   it('lists jobs as a table, newest first, and every page with --all --json', async () => {
@@ -145,13 +188,15 @@ describe('aep-export-jobs CLI', () => {
     expect(lines[0]).toMatch(/ID\s+STATUS\s+CREATED\s+DATASET/);
     expect(lines.slice(1).map((line) => /ds-\w/.exec(line)?.[0])).toEqual(['ds-c', 'ds-b', 'ds-a']);
     const all = await cli(['--json', 'list', '--all', '--limit', '1']);
-    expect((JSON.parse(all.stdout) as Array<{ destination: { datasetId: string } }>).map((job) => job.destination.datasetId)).toEqual(['ds-c', 'ds-b', 'ds-a']);
+    expect(
+      (JSON.parse(all.stdout) as Array<{ destination: { datasetId: string } }>).map((job) => job.destination.datasetId),
+    ).toEqual(['ds-c', 'ds-b', 'ds-a']);
     expect(simulator.requests.filter((request) => request.method === 'GET')).toHaveLength(1 + 3);
   });
 
   it('gets one job and cancels it', async () => {
     const created = await cli(['--json', 'create', '--dataset', 'ds']);
-    const id = String(JSON.parse(created.stdout).id);
+    const id = String((JSON.parse(created.stdout) as { id: number }).id);
     expect((await cli(['get', id])).stdout).toMatch(new RegExp(`^id\\s+${id}\\n`));
     const cancelled = await cli(['cancel', id]);
     expect(cancelled).toMatchObject({ code: 0, stdout: `Job ${id}: Export job has been marked for cancelling\n` });

@@ -1,6 +1,9 @@
-import ms from 'ms';
 import { ExportJobsClient, type ExportJobsClientOptions, type Logger } from '../index.js';
+import { parseDuration } from './parse.js';
 import { UsageError } from './usage-error.js';
+
+// Kept here too for the commands that read them from this module.
+export { parseCount, parseDuration } from './parse.js';
 
 /** Connection flags shared by every API command. */
 export interface ConnectionFlags {
@@ -49,13 +52,21 @@ export function clientFromSettings(flags: ConnectionFlags, env: Env, logger?: Lo
   }
   if (!orgId) missing.push('--org-id or AEP_ORG_ID');
   if (!sandboxName) missing.push('--sandbox or AEP_SANDBOX_NAME');
-  if (missing.length > 0) throw new UsageError(`Missing setting${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new UsageError(`Missing setting${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
 
   const scopes = setting(flags.scopes, env, 'AEP_SCOPES');
   const imsUrl = setting(flags.imsUrl, env, 'AEP_IMS_URL');
   const options: ExportJobsClientOptions = {
     ...(oauth
-      ? { credentials: { clientId: clientId!, clientSecret: clientSecret!, ...(scopes ? { scopes } : {}), ...(imsUrl ? { imsUrl } : {}) } }
+      ? {
+          credentials: {
+            clientId: clientId!,
+            clientSecret: clientSecret!,
+            ...(scopes ? { scopes } : {}),
+            ...(imsUrl ? { imsUrl } : {}),
+          },
+        }
       : { accessToken: accessToken! }),
     ...(apiKey ? { apiKey } : {}),
     orgId: orgId!,
@@ -68,28 +79,14 @@ export function clientFromSettings(flags: ConnectionFlags, env: Env, logger?: Lo
   return new ExportJobsClient(options);
 }
 
-/** The longest timer Node can set, in ms (about 24.8 days). */
-const MAX_DURATION = 2_147_483_647;
-
 /**
- * A duration flag with its unit (`500ms`, `30s`, `10m`, `1h`), read by the `ms` package, as
- * milliseconds. A bare number is refused: `--timeout 5` meaning 5 ms surprises everyone.
+ * Whether `DEBUG` turns on the SDK's log lines, as the `debug` package reads it: a comma- or
+ * space-separated list of names, `*` wildcards, and `-name` to exclude.
  */
-export function parseDuration(text: string, flag: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) {
-    throw new UsageError(`${flag} needs a unit, such as ${trimmed}s or ${trimmed}ms; got ${JSON.stringify(text)}`);
-  }
-  const value = /^\d/.test(trimmed) ? ms(trimmed as ms.StringValue) : Number.NaN;
-  if (!(typeof value === 'number' && value > 0 && value <= MAX_DURATION)) {
-    throw new UsageError(`${flag} must be a duration such as 500ms, 30s, 10m or 1h (at most 24 days); got ${JSON.stringify(text)}`);
-  }
-  return Math.round(value);
-}
-
-/** A positive integer flag. */
-export function parseCount(text: string, flag: string): number {
-  const value = Number(text);
-  if (!(Number.isInteger(value) && value > 0)) throw new UsageError(`${flag} must be a positive integer; got ${JSON.stringify(text)}`);
-  return value;
+export function debugEnabled(env: Env, name = 'aep-export-jobs'): boolean {
+  const patterns = (env.DEBUG ?? '').split(/[\s,]+/).filter(Boolean);
+  const matches = (pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(name);
+  if (patterns.some((pattern) => pattern.startsWith('-') && matches(pattern.slice(1)))) return false;
+  return patterns.some((pattern) => !pattern.startsWith('-') && matches(pattern));
 }

@@ -1,9 +1,10 @@
-import { createAndWait, ExportJobsClient, paginateExportJobs } from '../index.js';
+import { createAndWait, ExportJobsClient } from '../index.js';
 import { ExportJobsSimulator, startSimulatorServer } from '../testing/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { jobDetails, jobsTable, writeJson } from './output.js';
-import { waitProgress } from './progress.js';
+import { jobDetails, jobsTable } from './output/jobs.js';
+import { toJson } from './output/json.js';
+import { waitProgress } from './progress/wait-progress.js';
 
 // The simulator's fake IMS issues tokens for these OAuth Server-to-Server credentials, so the demo
 // and the CLI go through the whole token flow, as against Adobe.
@@ -11,7 +12,10 @@ const SIMULATOR_CLIENT = { clientId: 'simulator-client-id', clientSecret: 'simul
 const SIMULATOR_ORG = { orgId: 'SIMULATED0000000000000A@AdobeOrg', sandboxName: 'dev' };
 
 /** `aep-export-jobs simulator`: serve until interrupted, telling how to point the CLI at it. */
-export async function runSimulator(io: CliIo, options: { port: number; host: string; jobDuration: number; failingSegments: string[] }): Promise<void> {
+export async function runSimulator(
+  io: CliIo,
+  options: { port: number; host: string; jobDuration: number; failingSegments: string[] },
+): Promise<void> {
   const simulator = new ExportJobsSimulator({
     durations: { new: Math.round(options.jobDuration * 0.2), processing: Math.round(options.jobDuration * 0.8) },
     failingSegments: options.failingSegments,
@@ -36,9 +40,15 @@ export async function runSimulator(io: CliIo, options: { port: number; host: str
  * loopback: create an export job, watch it to completion with progress, then list the jobs.
  */
 export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolean }): Promise<number> {
-  const server = await startSimulatorServer(new ExportJobsSimulator({ durations: { new: 1_000, processing: 4_000 }, ims: SIMULATOR_CLIENT }));
+  const server = await startSimulatorServer(
+    new ExportJobsSimulator({ durations: { new: 1_000, processing: 4_000 }, ims: SIMULATOR_CLIENT }),
+  );
   try {
-    const client = new ExportJobsClient({ credentials: { ...SIMULATOR_CLIENT, imsUrl: server.imsUrl }, ...SIMULATOR_ORG, baseUrl: server.baseUrl });
+    const client = new ExportJobsClient({
+      credentials: { ...SIMULATOR_CLIENT, imsUrl: server.imsUrl },
+      ...SIMULATOR_ORG,
+      baseUrl: server.baseUrl,
+    });
     const say = (line: string) => {
       if (!options.quiet) io.stderr.write(`${line}\n`);
     };
@@ -48,7 +58,9 @@ export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolea
       client,
       {
         fields: 'identities.id,personalEmail.address',
-        filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }] },
+        filter: {
+          segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }],
+        },
         destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
         schema: { name: '_xdm.context.profile' },
       },
@@ -59,17 +71,30 @@ export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolea
         ...(io.signal ? { signal: io.signal } : {}),
         onCreated: (created) => {
           say(`Created export job ${created.id} (${created.status})`);
-          progress = waitProgress(io, created.id, options.quiet);
+          progress = waitProgress(io, created.id, {
+            minDelay: 500,
+            maxDelay: 2_000,
+            maxWait: 60_000,
+            quiet: options.quiet,
+          });
         },
         onPoll: (polled, polls) => progress?.callbacks.onPoll?.(polled, polls),
         onStatusChange: (previous, current) => progress?.callbacks.onStatusChange?.(previous, current),
       },
-    ).finally(() => progress?.stop());
-    const jobs = await paginateExportJobs(client, { limit: 10 }).toArray({ maxItems: 100 });
-    if (options.json) writeJson(io, { job, jobs });
+    ).catch((error: unknown) => {
+      progress?.stop();
+      throw error;
+    });
+    progress?.stop(job);
+    const jobs = await client
+      .listExportJobs({ limit: 10 }, io.signal ? { signal: io.signal } : {})
+      .toArray({ maxItems: 100 });
+    if (options.json) io.stdout.write(`${toJson({ job, jobs })}\n`);
     else {
-      io.stdout.write(jobDetails(job, false));
-      io.stdout.write(`\nAll export jobs in the sandbox:\n${jobsTable(jobs, false)}`);
+      const style = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
+      io.stdout.write(jobDetails(job, { style }));
+      const width = io.stdout.isTTY ? (io.stdout.columns ?? 80) : undefined;
+      io.stdout.write(`\nAll export jobs in the sandbox:\n${jobsTable(jobs, { width, style })}`);
     }
     return ExitCode.Success;
   } finally {
