@@ -42,7 +42,6 @@ export async function run(context: CommandContext): Promise<void> {
   const say = (line: string) => (quiet ? undefined : io.stderr.write(`${line}\n`));
   let jobId = resumeId;
   let wait: WaitProgress | undefined;
-  let lastSeen: ExportJob | undefined;
   const downloads = downloadProgress(io, { quiet });
   const options = waitOptions(
     context,
@@ -76,14 +75,15 @@ export async function run(context: CommandContext): Promise<void> {
         wait = waitProgress(io, job.id, { ...schedule, quiet });
       },
       onPoll: (job, polls) => {
-        lastSeen = job;
         wait?.callbacks.onPoll?.(job, polls);
+        // The wait is over: its summary stays above what comes next (the files listed, then the bar).
+        if (job.status === 'SUCCEEDED' || job.status === 'FAILED') {
+          wait?.stop(job);
+          wait = undefined;
+        }
       },
       onStatusChange: (previous, job) => wait?.callbacks.onStatusChange?.(previous, job),
       onDownloadProgress: (progress) => {
-        // The wait is over once bytes arrive: its summary line stays above the bar.
-        wait?.stop(lastSeen);
-        wait = undefined;
         downloads.onDownloadProgress(progress);
       },
     });

@@ -67,7 +67,12 @@ export function downloadProgress(
               const width = 20;
               const filled = Math.round(Math.min(1, params.progress) * width);
               const percent = `${Math.floor(params.progress * 100)}%`.padStart(4);
-              return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent} · ${parts.bytes} · ${parts.rate} · ETA ${parts.eta} · ${parts.files} · ${parts.batch}`;
+              const current = last ?? event;
+              const timing =
+                current.filesDone === current.filesTotal
+                  ? `done in ${formatDuration(now() - started)}`
+                  : `ETA ${parts.eta}`;
+              return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent} · ${parts.bytes} · ${parts.rate} · ${timing} · ${parts.files} · ${parts.batch}`;
             },
             // The CLI owns Ctrl-C (see live-line.ts): no SIGINT handler of the bar's own.
             gracefulExit: false,

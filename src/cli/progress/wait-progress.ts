@@ -67,6 +67,7 @@ export function waitProgress(
   const render = () => {
     const elapsed = formatDuration(now() - started);
     if (status === undefined) return `job ${id}: waiting · ${elapsed}`;
+    if (status === 'SUCCEEDED' || status === 'FAILED') return `job ${id}: ${statusLabel(status, style)} · ${elapsed}`;
     const due = nextPoll === undefined ? 0 : nextPoll - now();
     const next = due > 500 ? `next poll in ${formatDuration(Math.ceil(due / 1000) * 1000)}` : 'polling…';
     return `job ${id}: ${statusLabel(status, style)} · ${elapsed} · ${next} · ${polls} poll${polls === 1 ? '' : 's'}`;
