@@ -9,6 +9,7 @@ import type { ExportJob } from './models/export-job.js';
 import type { CancelExportJobResult, ListExportJobsQuery } from './models/list.js';
 import { checkRequestOptions, type ExportJobsClientOptions, type RequestOptions } from './options.js';
 import { ExportJobPagePromise, type ListOptions } from './pagination.js';
+import { checkCreateOptions, type CreateOptions } from './reconcile.js';
 
 /**
  * The client of the AEP Segmentation Service export jobs API: list, create, get and cancel
@@ -43,7 +44,11 @@ export class ExportJobsClient {
     // What withOptions starts from: the caller's options, with the token source resolved once so
     // that copies share it (one OAuth token cache, renewed once for all).
     const { credentials: _credentials, ...rest } = options;
-    this.#options = Object.freeze({ ...rest, accessToken: configs.exportJobs.token!, apiKey: configs.exportJobs.platform!.apiKey });
+    this.#options = Object.freeze({
+      ...rest,
+      accessToken: configs.exportJobs.token!,
+      apiKey: configs.exportJobs.platform!.apiKey,
+    });
   }
 
   /** The base URL requests go to (without a trailing slash). */
@@ -95,27 +100,38 @@ export class ExportJobsClient {
    */
   listExportJobs(query: ListExportJobsQuery = {}, options?: ListOptions): ExportJobPagePromise {
     // Checked when the first page is read, so that bad input rejects (before anything is sent) like every other call.
-    return new ExportJobPagePromise((link, requestOptions) => listPage(this.#exportJobs, checkListQuery(query), link, requestOptions), options);
+    return new ExportJobPagePromise(
+      (link, requestOptions) => listPage(this.#exportJobs, checkListQuery(query), link, requestOptions),
+      options,
+    );
   }
 
   /**
-   * Creates an export job. The request is validated first; an invalid one throws
+   * Creates an export job, exactly once. The request is validated first; an invalid one throws
    * `RequestValidationError` and sends nothing. The API has no idempotency key, so a create is
-   * retried only where the server certainly did not act (see "What is retried" in
-   * docs/errors-and-retries.md): a failure never creates a job twice.
+   * retried by the transport only where the server certainly did not act (a 429, a refused
+   * connection). After a failure where it may have acted (a timeout, a dropped connection, a 5xx,
+   * a 2xx whose body could not be read), the SDK lists the jobs created since the attempt began and
+   * matches them with the request: one match is returned as if the create had answered; none, after
+   * a few looks, has the create sent once more; several, or a failed look-up, throw
+   * `AmbiguousCreateError` with the candidates. `reconcile: false` throws the create's own error
+   * instead; `onReconcile` hears of each step. See "Ambiguous creates" in docs/errors-and-retries.md.
    *
    * @example
    * ```ts
-   * const job = await client.createExportJob({
-   *   fields: 'identities.id,personalEmail.address',
-   *   filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', status: ['realized'] }] },
-   *   destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
-   *   schema: { name: '_xdm.context.profile' },
-   * });
+   * const job = await client.createExportJob(
+   *   {
+   *     fields: 'identities.id,personalEmail.address',
+   *     filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', status: ['realized'] }] },
+   *     destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
+   *     schema: { name: '_xdm.context.profile' },
+   *   },
+   *   { onReconcile: (event) => console.error(describeReconcileEvent(event)) },
+   * );
    * ```
    */
-  async createExportJob(request: CreateExportJobRequest, options?: RequestOptions): Promise<ExportJob> {
-    return createJob(this.#exportJobs, request, checkRequestOptions(options));
+  async createExportJob(request: CreateExportJobRequest, options?: CreateOptions): Promise<ExportJob> {
+    return createJob(this.#exportJobs, request, checkCreateOptions(options));
   }
 
   /**
@@ -146,8 +162,10 @@ export class ExportJobsClient {
 
   /**
    * Creates the dataset an export job writes to: Catalog `POST /dataSets` on the profile union
-   * schema (persisted, parquet). Resolves with the dataset id. Like `createExportJob`, it is not
-   * retried after a 5xx or a timeout, so a dataset is never created twice.
+   * schema (persisted, parquet). Resolves with the dataset id. Like `createExportJob`, it is never
+   * blindly sent again after a 5xx or a timeout: the SDK looks for a dataset of that name created
+   * since the attempt began (Catalog filters by name and creation time) and continues with it, or
+   * throws `AmbiguousCreateError`. Takes the same `reconcile` and `onReconcile` options.
    *
    * @example
    * ```ts
@@ -155,8 +173,11 @@ export class ExportJobsClient {
    * const job = await client.createExportJob({ destination: { datasetId }, schema: { name: '_xdm.context.profile' } });
    * ```
    */
-  async createProfileExportDataset(request: CreateProfileExportDatasetRequest, options?: RequestOptions): Promise<string> {
-    return createProfileExportDataset(this.#catalog, request, checkRequestOptions(options));
+  async createProfileExportDataset(
+    request: CreateProfileExportDatasetRequest,
+    options?: CreateOptions,
+  ): Promise<string> {
+    return createProfileExportDataset(this.#catalog, request, checkCreateOptions(options));
   }
 
   /**

@@ -6,7 +6,8 @@ import type { CreateExportJobRequest } from './models/create-request.js';
 import { validateCreateExportJobRequest } from './resources/export-jobs.js';
 import type { ExportJob } from './models/export-job.js';
 import { createAndWait, waitForCompletion, type WaitOptions } from './wait.js';
-import { pickRequestOptions } from './options.js';
+import { pickRequestOptions, type RequestOptions } from './options.js';
+import { pickCreateOptions, type CreateOptions } from './reconcile.js';
 
 /**
  * Options of {@link exportSegments}: what to export, where the profiles go in AEP (an existing
@@ -22,7 +23,8 @@ import { pickRequestOptions } from './options.js';
  * };
  * ```
  */
-export interface ExportSegmentsOptions extends Omit<WaitOptions, 'resolveOnFailure'> {
+export interface ExportSegmentsOptions
+  extends Omit<WaitOptions, 'resolveOnFailure'>, Pick<CreateOptions, 'reconcile' | 'onReconcile'> {
   /** The segment ids to export (not used with `jobId`). */
   segments?: readonly string[];
   /** The folder the files are written to; with `segmentPerBatch`, one sub-folder per segment. */
@@ -49,6 +51,8 @@ export interface ExportSegmentsOptions extends Omit<WaitOptions, 'resolveOnFailu
   concurrency?: number;
   /** Told of the job once it is known, before the wait: just created, or read back when resuming with `jobId`. */
   onCreated?: (job: ExportJob) => void;
+  /** Told of the dataset's id as soon as `createDataset` has made it, before the job is created. */
+  onDatasetCreated?: (datasetId: string) => void;
   /** Told of each downloaded chunk, per batch. */
   onDownloadProgress?: (progress: DownloadProgress & { batchId: string; segmentId: string | undefined }) => void;
 }
@@ -63,10 +67,38 @@ export interface ExportSegmentsResult {
 }
 
 /**
+ * The ids an error thrown by {@link exportSegments} carries once they exist, so a rerun can reuse
+ * what the failed run made (`datasetId` instead of `createDataset`, `jobId` to resume) rather than
+ * create it again. Set on the thrown error itself (an `ExportJobsError`, or Node's own error for a
+ * file-system failure); an abort rejects with the signal's reason unchanged, so use `onCreated`
+ * and `onDatasetCreated` to keep the ids then.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await exportSegments(client, { segments, createDataset: { name: 'Weekly export' }, dir: './export' });
+ * } catch (error) {
+ *   const { datasetId, jobId } = error as ExportSegmentsErrorIds;
+ *   if (datasetId) console.error(`rerun with datasetId: '${datasetId}'${jobId ? ` or jobId: ${jobId}` : ''}`);
+ *   throw error;
+ * }
+ * ```
+ */
+export interface ExportSegmentsErrorIds {
+  /** The dataset the export writes to: given, or created by this call. */
+  datasetId?: string;
+  /** The export job, once it exists. */
+  jobId?: number | string;
+}
+
+/**
  * From segments to files, the whole way: reuses or creates the target dataset, creates the
  * export job, waits for it, then downloads every exported batch (with `segmentPerBatch`, one
- * folder per segment). The job id reaches `onCreated` as soon as it exists, and a failed wait
- * carries it as `error.jobId`.
+ * folder per segment). Both creates happen exactly once (see `reconcile` on
+ * {@link ExportJobsClient.createExportJob}). The job id reaches `onCreated` and the created
+ * dataset's id `onDatasetCreated` as soon as they exist, and an error thrown after that carries
+ * them as `error.datasetId` and `error.jobId` ({@link ExportSegmentsErrorIds}); a created dataset
+ * is also named in the message, so that a rerun reuses it.
  *
  * @example
  * ```ts
@@ -78,37 +110,101 @@ export interface ExportSegmentsResult {
  * console.log(`job ${job.id}: ${files.length} files`);
  * ```
  */
-export async function exportSegments(client: ExportJobsClient, options: ExportSegmentsOptions): Promise<ExportSegmentsResult> {
-  const { segments = [], dir, datasetId: given, createDataset, jobId, segmentPerBatch = false, concurrency, onDownloadProgress, ...wait } = options;
+export async function exportSegments(
+  client: ExportJobsClient,
+  options: ExportSegmentsOptions,
+): Promise<ExportSegmentsResult> {
+  const {
+    segments = [],
+    dir,
+    datasetId: given,
+    createDataset,
+    jobId,
+    segmentPerBatch = false,
+    concurrency,
+    onDownloadProgress,
+    onDatasetCreated,
+    reconcile,
+    onReconcile,
+    ...wait
+  } = options;
   // The dataset and the downloads go to the same sandbox, with the same headers and signal, as the job.
   const requestOptions = pickRequestOptions(wait);
-  let job: ExportJob;
-  let datasetId: string;
-  if (jobId !== undefined) {
-    if (given !== undefined || createDataset !== undefined || options.segments?.length) {
-      throw new RequestValidationError('export', [{ path: 'jobId', message: 'resumes an earlier export: give no segments, datasetId or createDataset with it' }]);
+  const createOptions = pickCreateOptions({ reconcile, onReconcile });
+  const known: { datasetId?: string; created?: string; jobId?: number } = {};
+  const onCreated = (job: ExportJob) => {
+    known.jobId = job.id;
+    wait.onCreated?.(job);
+  };
+  try {
+    let job: ExportJob;
+    let datasetId: string;
+    if (jobId !== undefined) {
+      if (given !== undefined || createDataset !== undefined || options.segments?.length) {
+        throw new RequestValidationError('export', [
+          { path: 'jobId', message: 'resumes an earlier export: give no segments, datasetId or createDataset with it' },
+        ]);
+      }
+      known.jobId = jobId;
+      onCreated(await client.getExportJob(jobId, requestOptions));
+      job = await waitForCompletion(client, jobId, wait);
+      datasetId = known.datasetId = job.destination.datasetId;
+    } else {
+      if ((given === undefined) === (createDataset === undefined)) {
+        throw new RequestValidationError('export', [
+          {
+            path: given === undefined ? 'datasetId' : 'createDataset',
+            message: 'give exactly one of datasetId and createDataset',
+          },
+        ]);
+      }
+      if (segments.length === 0)
+        throw new RequestValidationError('export', [{ path: 'segments', message: 'must name at least one segment' }]);
+      const request: CreateExportJobRequest = {
+        ...(options.fields === undefined ? {} : { fields: options.fields }),
+        ...(options.mergePolicy === undefined ? {} : { mergePolicy: options.mergePolicy }),
+        filter: {
+          segments: segments.map((segmentId) => ({
+            segmentId,
+            ...(options.segmentStatus ? { status: options.segmentStatus } : {}),
+          })),
+        },
+        destination: { datasetId: given ?? 'pending', segmentPerBatch },
+        schema: { name: '_xdm.context.profile' },
+      };
+      // Validate before a dataset is created for a request that could never be sent.
+      validateCreateExportJobRequest(request);
+      if (given !== undefined) datasetId = known.datasetId = given;
+      else {
+        datasetId =
+          known.datasetId =
+          known.created =
+            await client.createProfileExportDataset(createDataset!, { ...requestOptions, ...createOptions });
+        onDatasetCreated?.(datasetId);
+      }
+      job = await createAndWait(
+        client,
+        { ...request, destination: { datasetId, segmentPerBatch } },
+        { ...wait, ...createOptions, onCreated },
+      );
     }
-    wait.onCreated?.(await client.getExportJob(jobId, requestOptions));
-    job = await waitForCompletion(client, jobId, wait);
-    datasetId = job.destination.datasetId;
-  } else {
-    if ((given === undefined) === (createDataset === undefined)) {
-      throw new RequestValidationError('export', [{ path: given === undefined ? 'datasetId' : 'createDataset', message: 'give exactly one of datasetId and createDataset' }]);
-    }
-    if (segments.length === 0) throw new RequestValidationError('export', [{ path: 'segments', message: 'must name at least one segment' }]);
-    const request: CreateExportJobRequest = {
-      ...(options.fields === undefined ? {} : { fields: options.fields }),
-      ...(options.mergePolicy === undefined ? {} : { mergePolicy: options.mergePolicy }),
-      filter: { segments: segments.map((segmentId) => ({ segmentId, ...(options.segmentStatus ? { status: options.segmentStatus } : {}) })) },
-      destination: { datasetId: given ?? 'pending', segmentPerBatch },
-      schema: { name: '_xdm.context.profile' },
-    };
-    // Validate before a dataset is created for a request that could never be sent.
-    validateCreateExportJobRequest(request);
-    datasetId = given ?? (await client.createProfileExportDataset(createDataset!, requestOptions));
-    job = await createAndWait(client, { ...request, destination: { datasetId, segmentPerBatch } }, wait);
-  }
 
+    const files = await downloadAll(client, job, { dir, concurrency, onDownloadProgress, requestOptions });
+    return { datasetId, job, files };
+  } catch (error) {
+    throw withIds(error, known);
+  }
+}
+
+/** Every exported batch of a finished job, downloaded into `dir` (one folder per segment with `segmentPerBatch`). */
+async function downloadAll(
+  client: ExportJobsClient,
+  job: ExportJob,
+  options: Pick<ExportSegmentsOptions, 'dir' | 'concurrency' | 'onDownloadProgress'> & {
+    requestOptions: RequestOptions;
+  },
+): Promise<ExportSegmentsResult['files']> {
+  const { dir, concurrency, onDownloadProgress, requestOptions } = options;
   const batches = job.destination.segmentPerBatch
     ? job.destination.batches.map((batch) => ({ batchId: batch.batchId, segmentId: batch.segmentId }))
     : [{ batchId: job.destination.batchId, segmentId: undefined }];
@@ -122,11 +218,36 @@ export async function exportSegments(client: ExportJobsClient, options: ExportSe
       ...requestOptions,
       dir: target,
       ...(concurrency === undefined ? {} : { concurrency }),
-      ...(onDownloadProgress ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) } : {}),
+      ...(onDownloadProgress
+        ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) }
+        : {}),
     });
     files.push(...written.map((file) => ({ ...file, batchId, segmentId })));
   }
-  return { datasetId, job, files };
+  return files;
+}
+
+/**
+ * The error, carrying the ids of what the call made or used ({@link ExportSegmentsErrorIds}), so
+ * that a rerun does not make them again. An error's own `jobId` is kept. A value that is not an
+ * `Error` (an abort reason) is the caller's own, and passes unchanged.
+ */
+function withIds(error: unknown, known: { datasetId?: string; created?: string; jobId?: number }): unknown {
+  if (!(error instanceof Error) || Object.isFrozen(error)) return error;
+  const target = error as Error & ExportJobsErrorIdsWritable;
+  if (known.datasetId !== undefined && target.datasetId === undefined) target.datasetId = known.datasetId;
+  if (known.jobId !== undefined && target.jobId === undefined) target.jobId = known.jobId;
+  if (known.created !== undefined && !error.message.includes(known.created)) {
+    // Said in the message too: a dataset is what a rerun would otherwise make a second time.
+    const id = known.created;
+    error.message += ` (this export created dataset ${id}: rerun with datasetId '${id}' to reuse it)`;
+  }
+  return error;
+}
+
+interface ExportJobsErrorIdsWritable {
+  datasetId?: string;
+  jobId?: number | string;
 }
 
 /**

@@ -1,12 +1,24 @@
 import type { ExportJobsClient } from './client.js';
 import { ExportJobsError } from './errors/export-jobs-error.js';
-import { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
+import {
+  ExportJobCancelledError,
+  ExportJobFailedError,
+  WaitTimeoutError,
+  type CancelOutcome,
+} from './errors/wait-errors.js';
 import { isRetryable, serverRetryDelay } from './internal/http/retry.js';
 import { sleep } from './internal/http/sleep.js';
 import type { CreateExportJobRequest } from './models/create-request.js';
 import type { ExportJob } from './models/export-job.js';
 import { ConfigurationError } from './errors/configuration-error.js';
-import { checkFunction, checkRequestOptions, checkTimeout, pickRequestOptions, type RequestOptions } from './options.js';
+import {
+  checkFunction,
+  checkRequestOptions,
+  checkTimeout,
+  pickRequestOptions,
+  type RequestOptions,
+} from './options.js';
+import { pickCreateOptions, type CreateOptions } from './reconcile.js';
 
 /** Default first wait between polls, in ms. */
 export const DEFAULT_MIN_DELAY = 2_000;
@@ -80,7 +92,11 @@ export interface WaitOptions extends RequestOptions {
  * console.log(job.metrics?.totalExportedProfileCounter);
  * ```
  */
-export async function waitForCompletion(client: ExportJobsClient, id: number | string, options: WaitOptions = {}): Promise<ExportJob> {
+export async function waitForCompletion(
+  client: ExportJobsClient,
+  id: number | string,
+  options: WaitOptions = {},
+): Promise<ExportJob> {
   const minDelay = options.minDelay ?? DEFAULT_MIN_DELAY;
   const maxDelay = options.maxDelay ?? DEFAULT_MAX_DELAY;
   const maxWait = options.maxWait ?? DEFAULT_MAX_WAIT;
@@ -136,6 +152,7 @@ export async function waitForCompletion(client: ExportJobsClient, id: number | s
 /**
  * Creates an export job and waits for it to finish. `onCreated` hears of the job as soon as it
  * exists, and a failure of the wait carries the job's id (`error.jobId`), so a job is never lost.
+ * The create is `createExportJob`'s, exactly once: `reconcile` and `onReconcile` are passed to it.
  *
  * @example
  * ```ts
@@ -145,12 +162,20 @@ export async function waitForCompletion(client: ExportJobsClient, id: number | s
 export async function createAndWait(
   client: ExportJobsClient,
   request: CreateExportJobRequest,
-  options: WaitOptions & { onCreated?: (job: ExportJob) => void } = {},
+  options: WaitOptions &
+    Pick<CreateOptions, 'reconcile' | 'onReconcile'> & { onCreated?: (job: ExportJob) => void } = {},
 ): Promise<ExportJob> {
-  const { onCreated, ...waitOptions } = options;
+  const { onCreated, reconcile, onReconcile, ...waitOptions } = options;
   checkFunction('onCreated', onCreated);
-  checkWaitOptions(waitOptions, { minDelay: waitOptions.minDelay, maxDelay: waitOptions.maxDelay, maxWait: waitOptions.maxWait });
-  const created = await client.createExportJob(request, pickRequestOptions(waitOptions));
+  checkWaitOptions(waitOptions, {
+    minDelay: waitOptions.minDelay,
+    maxDelay: waitOptions.maxDelay,
+    maxWait: waitOptions.maxWait,
+  });
+  const created = await client.createExportJob(request, {
+    ...pickRequestOptions(waitOptions),
+    ...pickCreateOptions({ reconcile, onReconcile }),
+  });
   onCreated?.(created);
   return waitForCompletion(client, created.id, waitOptions);
 }
@@ -159,16 +184,29 @@ export async function createAndWait(
  * The wait before poll `step + 1`: `minDelay` doubling per step up to `maxDelay`, jittered down
  * by at most 10 % and never below `minDelay`.
  */
-export function pollDelay(step: number, minDelay: number, maxDelay: number, random: () => number = Math.random): number {
+export function pollDelay(
+  step: number,
+  minDelay: number,
+  maxDelay: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxDelay, minDelay * 2 ** (step - 1));
   return Math.round(Math.max(minDelay, ceiling * (1 - JITTER * random())));
 }
 
-async function cancelBestEffort(client: ExportJobsClient, id: number | string, requestOptions: RequestOptions): Promise<CancelOutcome> {
+async function cancelBestEffort(
+  client: ExportJobsClient,
+  id: number | string,
+  requestOptions: RequestOptions,
+): Promise<CancelOutcome> {
   // Sent after the caller's signal aborted, so deliberately without it.
   const { signal: _signal, ...rest } = requestOptions;
   try {
-    const result = await client.cancelExportJob(id, { ...rest, timeout: rest.timeout ?? CANCEL_TIMEOUT, maxRetries: 0 });
+    const result = await client.cancelExportJob(id, {
+      ...rest,
+      timeout: rest.timeout ?? CANCEL_TIMEOUT,
+      maxRetries: 0,
+    });
     return { ok: true, message: result.message };
   } catch (error) {
     return { ok: false, error };
@@ -176,7 +214,10 @@ async function cancelBestEffort(client: ExportJobsClient, id: number | string, r
 }
 
 /** Refuses bad wait options before anything is sent, each with a `ConfigurationError` naming it. */
-function checkWaitOptions(options: WaitOptions, durations: Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'maxWait'>): void {
+function checkWaitOptions(
+  options: WaitOptions,
+  durations: Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'maxWait'>,
+): void {
   checkRequestOptions(options);
   for (const [name, value] of Object.entries(durations)) if (value !== undefined) checkTimeout(name, value);
   const { minDelay, maxDelay } = durations;

@@ -31,6 +31,8 @@ export interface JobSettings {
   failingSegments: ReadonlySet<string>;
   profilesPerSegment: number | Readonly<Record<string, number>>;
   maxJobs: number;
+  /** How long after its creation a job starts to show in listings, in ms (`listVisibilityDelayMs`). */
+  listVisibilityDelay: number;
 }
 
 export class ExportJobsService {
@@ -40,7 +42,7 @@ export class ExportJobsService {
 
   constructor(settings: JobSettings) {
     this.#settings = settings;
-    this.#store = new JobStore(settings.maxJobs);
+    this.#store = new JobStore(settings.maxJobs, settings.listVisibilityDelay);
   }
 
   /** Answers an authenticated request; `path` is the path after the base path. */

@@ -17,11 +17,36 @@ import { trimTrailingSlashes } from './util.js';
  *   them; through `simulator.fetch` (and msw) the body stream errors with undici's
  *   `TypeError('terminated')` whose cause has code `UND_ERR_SOCKET`. A body no longer than
  *   `afterBytes` arrives whole. The simulator always acts on such a request (`when` is ignored).
+ * - `applied-then-drop`: the simulator acts (a create does create the job), then the connection is
+ *   lost before the answer: `drop` with `when: 'response'`, by name. The client cannot tell it from a
+ *   drop before acting, which is what a create's reconciliation is tested with.
+ * - `applied-then-status`: the simulator acts, then answers this status instead (`status` with
+ *   `when: 'response'`, by name): a 503 or 500 after the job was made.
+ *
+ * A latency fault on a create is "applied, then slow": the job is made at once and the answer held
+ * back, so a client `timeout` shorter than `ms` times out on a job that exists.
+ *
+ * @example
+ * ```ts
+ * simulator.inject({ kind: 'applied-then-drop' }, { match: { method: 'POST', path: '/export/jobs' } });
+ * simulator.inject({ kind: 'applied-then-status', status: 503 }, { match: { method: 'POST' } });
+ * ```
  */
 export type SimulatedFault =
   | { kind: 'status'; status: number; retryAfter?: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'latency'; ms: number }
-  | { kind: 'drop'; afterBytes?: number };
+  | { kind: 'drop'; afterBytes?: number }
+  | { kind: 'applied-then-drop' }
+  | {
+      kind: 'applied-then-status';
+      status: number;
+      retryAfter?: number;
+      body?: unknown;
+      headers?: Record<string, string>;
+    };
+
+/** The faults that end a request (all but latency), as the simulator applies them. */
+type TerminalFault = Extract<SimulatedFault, { kind: 'status' | 'drop' }>;
 
 /** Which of the simulated services a request went to. */
 export type SimulatedService = 'export-jobs' | 'catalog' | 'data-access' | 'ims';
@@ -106,14 +131,17 @@ export interface InjectedFault {
 /** What the faults decided for one request. */
 export interface FaultDecision {
   delay: number;
-  /** The status or drop fault that applies, if any, and when. */
-  terminal?: { fault: Extract<SimulatedFault, { kind: 'status' | 'drop' }>; when: 'request' | 'response' } | undefined;
+  /** The status or drop fault that applies, if any, and when (`applied-then-*` faults arrive as their base kind). */
+  terminal?: { fault: TerminalFault; when: 'request' | 'response' } | undefined;
   /** The kinds applied, for the request log. */
   applied: Array<SimulatedFault['kind']>;
 }
 
 interface Entry {
+  /** The fault as given (what the handle and the request log show). */
   fault: SimulatedFault;
+  /** What it does: an `applied-then-*` fault is its base kind, with `when` set to `'response'`. */
+  effect: TerminalFault | Extract<SimulatedFault, { kind: 'latency' }>;
   remaining: number;
   hits: number;
   probability: number;
@@ -169,54 +197,72 @@ export class FaultList {
       if (terminal && decision.terminal) continue;
       if (entry.method !== undefined && entry.method !== target.method.toUpperCase()) continue;
       if (entry.service !== undefined && entry.service !== target.service) continue;
-      if (entry.path === undefined ? entry.service === undefined && !API_SERVICES.has(target.service) : !entry.path.test(target.path)) continue;
+      if (
+        entry.path === undefined
+          ? entry.service === undefined && !API_SERVICES.has(target.service)
+          : !entry.path.test(target.path)
+      )
+        continue;
       if (!entry.query.every(([name, expected]) => queryMatches(target.query.get(name), expected))) continue;
       if (entry.probability < 1 && !(random() < entry.probability)) continue;
       entry.hits += 1;
       entry.remaining -= 1;
       if (entry.remaining <= 0) this.#entries = this.#entries.filter((candidate) => candidate !== entry);
       decision.applied.push(entry.fault.kind);
-      if (entry.fault.kind === 'latency') decision.delay += entry.fault.ms;
-      else decision.terminal = { fault: entry.fault, when: entry.when };
+      if (entry.effect.kind === 'latency') decision.delay += entry.effect.ms;
+      else decision.terminal = { fault: entry.effect, when: entry.when };
     }
     return decision;
   }
 }
 
 function makeEntry(fault: SimulatedFault, options: FaultOptions): Entry {
-  if (typeof fault !== 'object' || fault === null) throw new TypeError('inject() needs a fault such as { kind: "status", status: 503 }');
-  switch (fault.kind) {
+  if (typeof fault !== 'object' || fault === null)
+    throw new TypeError('inject() needs a fault such as { kind: "status", status: 503 }');
+  const effect = effectOf(fault);
+  switch (effect.kind) {
     case 'status':
-      if (!(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)) {
-        throw new RangeError(`A status fault needs an HTTP status from 200 to 599, got ${String(fault.status)}`);
+      if (!(Number.isInteger(effect.status) && effect.status >= 200 && effect.status <= 599)) {
+        throw new RangeError(`A status fault needs an HTTP status from 200 to 599, got ${String(effect.status)}`);
       }
-      if (fault.retryAfter !== undefined && !(Number.isFinite(fault.retryAfter) && fault.retryAfter >= 0)) {
-        throw new RangeError(`retryAfter is in seconds and must be >= 0, got ${String(fault.retryAfter)}`);
+      if (effect.retryAfter !== undefined && !(Number.isFinite(effect.retryAfter) && effect.retryAfter >= 0)) {
+        throw new RangeError(`retryAfter is in seconds and must be >= 0, got ${String(effect.retryAfter)}`);
       }
       break;
     case 'latency':
-      if (!(Number.isFinite(fault.ms) && fault.ms >= 0)) throw new RangeError(`A latency fault needs ms >= 0, got ${String(fault.ms)}`);
+      if (!(Number.isFinite(effect.ms) && effect.ms >= 0))
+        throw new RangeError(`A latency fault needs ms >= 0, got ${String(effect.ms)}`);
       break;
     case 'drop':
-      if (fault.afterBytes !== undefined && !(Number.isSafeInteger(fault.afterBytes) && fault.afterBytes >= 0)) {
-        throw new RangeError(`A drop fault's afterBytes must be a whole number of bytes >= 0, got ${String(fault.afterBytes)}`);
+      if (effect.afterBytes !== undefined && !(Number.isSafeInteger(effect.afterBytes) && effect.afterBytes >= 0)) {
+        throw new RangeError(
+          `A drop fault's afterBytes must be a whole number of bytes >= 0, got ${String(effect.afterBytes)}`,
+        );
       }
       break;
-    default:
-      throw new TypeError(`Unknown fault kind ${JSON.stringify((fault as { kind?: unknown }).kind)}: use 'status', 'latency' or 'drop'`);
   }
   const probability = options.probability ?? 1;
-  if (!(probability >= 0 && probability <= 1)) throw new RangeError(`probability must be between 0 and 1, got ${String(options.probability)}`);
+  if (!(probability >= 0 && probability <= 1))
+    throw new RangeError(`probability must be between 0 and 1, got ${String(options.probability)}`);
   const times = options.times ?? (options.probability === undefined ? 1 : Infinity);
-  if (!(times === Infinity || (Number.isInteger(times) && times > 0))) throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);
+  if (!(times === Infinity || (Number.isInteger(times) && times > 0)))
+    throw new RangeError(`times must be a positive integer or Infinity, got ${String(times)}`);
   const service = options.match?.service;
   if (service !== undefined && !['export-jobs', 'catalog', 'data-access', 'ims'].includes(service)) {
-    throw new TypeError(`match.service must be 'export-jobs', 'catalog', 'data-access' or 'ims', got ${JSON.stringify(service)}`);
+    throw new TypeError(
+      `match.service must be 'export-jobs', 'catalog', 'data-access' or 'ims', got ${JSON.stringify(service)}`,
+    );
   }
-  const when = options.when ?? 'request';
-  if (when !== 'request' && when !== 'response') throw new TypeError(`when must be 'request' or 'response', got ${JSON.stringify(when)}`);
+  const applied = fault.kind === 'applied-then-drop' || fault.kind === 'applied-then-status';
+  if (applied && options.when === 'request') {
+    throw new TypeError(`A ${fault.kind} fault always acts first: leave out when, or give 'response'`);
+  }
+  const when = applied ? 'response' : (options.when ?? 'request');
+  if (when !== 'request' && when !== 'response')
+    throw new TypeError(`when must be 'request' or 'response', got ${JSON.stringify(when)}`);
   return {
     fault: { ...fault },
+    effect,
     remaining: times,
     hits: 0,
     probability,
@@ -226,6 +272,27 @@ function makeEntry(fault: SimulatedFault, options: FaultOptions): Entry {
     query: Object.entries(options.match?.query ?? {}),
     when,
   };
+}
+
+/** What a fault does: `applied-then-*` faults are `drop` and `status` applied after the simulator acts. */
+function effectOf(fault: SimulatedFault): Entry['effect'] {
+  switch (fault.kind) {
+    case 'status':
+    case 'latency':
+    case 'drop':
+      return { ...fault };
+    case 'applied-then-drop':
+      return { kind: 'drop' };
+    case 'applied-then-status': {
+      const { kind: _kind, ...rest } = fault;
+      return { kind: 'status', ...rest };
+    }
+    default:
+      throw new TypeError(
+        `Unknown fault kind ${JSON.stringify((fault as { kind?: unknown }).kind)}: use 'status', 'latency', 'drop', ` +
+          `'applied-then-drop' or 'applied-then-status'`,
+      );
+  }
 }
 
 function queryMatches(value: string | null, expected: string | RegExp | boolean): boolean {

@@ -40,13 +40,18 @@ export function newestFirst(a: JobRecord, b: JobRecord): number {
 
 export class JobStore {
   readonly #maxJobs: number;
+  readonly #visibilityDelay: number;
   #byId = new Map<number, JobRecord>();
   #byBatch = new Map<string, JobRecord>();
   #sandboxes = new Map<string, Sandbox>();
 
-  /** `maxJobs`: the most jobs a sandbox keeps, its oldest finished ones dropped beyond it. */
-  constructor(maxJobs: number) {
+  /**
+   * `maxJobs`: the most jobs a sandbox keeps, its oldest finished ones dropped beyond it.
+   * `visibilityDelay`: how long after its creation a job starts to show in a page, in ms.
+   */
+  constructor(maxJobs: number, visibilityDelay = 0) {
     this.#maxJobs = maxJobs;
+    this.#visibilityDelay = visibilityDelay;
   }
 
   get(id: number): JobRecord | undefined {
@@ -87,7 +92,17 @@ export class JobStore {
   page(orgId: string, sandboxName: string, query: PageQuery, now: number): { records: JobRecord[]; more: boolean } {
     const sandbox = this.#sandboxes.get(key(orgId, sandboxName));
     if (!sandbox) return { records: [], more: false };
-    const { list, from, to } = run(sandbox, query.status, now);
+    const { list, from: runStart, to } = run(sandbox, query.status, now);
+    // Jobs not yet visible are the newest ones, so a run of the list's head: skipped, like a
+    // listing served from a replica that has not caught up.
+    const visibleFrom = now - this.#visibilityDelay;
+    const from =
+      this.#visibilityDelay > 0
+        ? Math.max(
+            runStart,
+            list.firstWhere((job) => job.createdAt <= visibleFrom),
+          )
+        : runStart;
     const { after } = query;
     const start = after
       ? Math.max(
@@ -95,7 +110,7 @@ export class JobStore {
           list.firstWhere((job) => job.createdAt < after.time || (job.createdAt === after.time && job.id < after.id)),
         )
       : from + query.skip;
-    const end = Math.min(to, start + query.limit);
+    const end = Math.max(start, Math.min(to, start + query.limit));
     return { records: list.slice(start, end), more: end < to };
   }
 

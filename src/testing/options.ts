@@ -117,6 +117,20 @@ export interface ExportJobsSimulatorOptions {
    * ```
    */
   maxJobs?: number;
+  /**
+   * How long after its creation (on the simulator's clock, in ms) a job starts to show in listings
+   * (`GET /export/jobs`), as in an eventually consistent service. Reading it by id works at once, and
+   * `simulator.jobs()` shows it at once. Default 0: listed as soon as created. With a create's
+   * answer lost (`applied-then-drop`), this is how to test a client that looks for the job it may have
+   * made: it must look long enough.
+   *
+   * @example
+   * ```ts
+   * const simulator = new ExportJobsSimulator({ listVisibilityDelayMs: 4_000 });
+   * simulator.inject({ kind: 'applied-then-drop' }, { match: { method: 'POST' } });
+   * ```
+   */
+  listVisibilityDelayMs?: number;
 }
 
 /** A job status as the simulator reports it. `CANCELLED` is the simulator's choice: Adobe documents none. */

@@ -52,6 +52,7 @@ export function createServices(
     failingSegments: new Set(options.failingSegments ?? []),
     profilesPerSegment: options.profilesPerSegment ?? DEFAULT_PROFILES_PER_SEGMENT,
     maxJobs: wholeNumber('maxJobs', options.maxJobs ?? Infinity, 1),
+    listVisibilityDelay: milliseconds('listVisibilityDelayMs', options.listVisibilityDelayMs ?? 0),
   });
   // The finished export a batch id belongs to: a `SUCCEEDED` job whose destination names it.
   const owner = (batchId: string): BatchOwner | undefined => {
@@ -137,6 +138,9 @@ export async function dispatch(
     return { type: 'drop', delay: decision.delay };
   }
   answer.headers.set('x-request-id', requestId);
+  // The simulator's time, as any server sends its own: a client can tell how far its clock is from
+  // the server's (a manual clock may be years away), as the SDK does when it looks for a lost create.
+  if (!answer.headers.has('date')) answer.headers.set('date', new Date(services.clock.now()).toUTCString());
   record.status = answer.status;
   return { type: 'response', response: answer, delay: decision.delay };
 }
@@ -220,6 +224,14 @@ function readDurations(given: Partial<SimulatorDurations> | undefined): Simulato
     durations[name] = value;
   }
   return durations;
+}
+
+/** A duration setting: a finite number of ms >= 0. */
+function milliseconds(option: string, value: number): number {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new RangeError(`${option} must be a finite number of ms >= 0, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** A whole-number setting, at least `min`; `Infinity` for no bound. */

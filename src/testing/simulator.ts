@@ -162,13 +162,6 @@ export class ExportJobsSimulator {
    * connections to the adapter. `basePath` overrides the simulator's for this request (msw
    * handlers mounted on another base URL use it). The IMS token endpoint is routed first, so it
    * answers on its own path whatever the base path; then the Catalog and Data Access base paths
-   * (`catalogBasePath`, `dataAccessBasePath`), then the export jobs API under `basePath`.
-   */
-  /**
-   * The core: decides the answer to one request without waiting, leaving latency and dropped
-   * connections to the adapter. `basePath` overrides the simulator's for this request (msw
-   * handlers mounted on another base URL use it). The IMS token endpoint is routed first, so it
-   * answers on its own path whatever the base path; then the Catalog and Data Access base paths
    * (`catalogBasePath`, `dataAccessBasePath`), then the export jobs API under `basePath`. A body
    * over `maxRequestBodyBytes` is answered 413 before any fault applies, and never read whole.
    */
@@ -188,6 +181,8 @@ export class ExportJobsSimulator {
    * ```ts
    * simulator.inject({ kind: 'status', status: 503, retryAfter: 1 });               // next request: 503
    * simulator.inject({ kind: 'drop' }, { match: { method: 'POST' }, when: 'response' }); // job created, answer lost
+   * simulator.inject({ kind: 'applied-then-drop' }, { match: { method: 'POST' } });       // the same, by name
+   * simulator.inject({ kind: 'applied-then-status', status: 503 }, { match: { method: 'POST' } }); // made, then 503
    * simulator.inject({ kind: 'latency', ms: 5_000 }, { times: 3 });
    * // Faults without a path spare the IMS token endpoint; name its path to hit it:
    * simulator.inject({ kind: 'status', status: 503 }, { match: { path: SIMULATOR_IMS_PATH } });
@@ -323,6 +318,8 @@ export class ExportJobsSimulator {
 
   /**
    * The jobs as the API would show them now, newest first; only those of one sandbox when given.
+   * Jobs not yet listed by the API (`listVisibilityDelayMs`) are shown too: this is the truth, for
+   * counting what a client created.
    *
    * @example
    * ```ts
