@@ -2,17 +2,24 @@
  * The simulated Data Access API, as far as an export needs it: the files of a finished export
  * job's batches. `GET /batches/{batchId}/files` lists a batch's dataset files, `GET /files/{id}`
  * lists a dataset file's files (or a directory's children), and `GET`/`HEAD /files/{id}?path={name}`
- * serves a file's bytes, with `Range` support. The bytes are generated on the fly, so a file of
- * any size streams in constant memory.
+ * serves a file's bytes, with `Range` support. A job's files are real Parquet holding its
+ * profiles (see `parquet.ts`), unless `exportFiles.bytesPerFile` asks for files of given sizes
+ * (pseudo-random bytes, for download tests). Either way the bytes are generated on the fly, so a
+ * file of any size streams in bounded memory.
  */
 import { contentSeed, contentStream, fixedContent, generatedContent, readAll, type FileContent } from './bytes.js';
 import { parse as parseRangeHeader } from 'range-parser';
 import { jsonResponse, platformProblem } from './responses.js';
-import { hexId, uuidId } from './util.js';
+import { hexId } from './util.js';
+import {
+  checkSize,
+  ExportFileMaker,
+  type BatchProfiles,
+  type FileRecord,
+  type ParquetLayoutOptions,
+} from './export-files.js';
 import {
   DATA_ACCESS_MAX_LIMIT,
-  DEFAULT_BYTES_PER_FILE,
-  DEFAULT_FILES_PER_BATCH,
   type AddBatchFileOptions,
   type ExportFilesOptions,
   type SimulatedBatchFile,
@@ -26,20 +33,21 @@ export interface BatchOwner {
   sandbox: string;
   /** When the batch was written (the job's finish time), epoch ms. */
   created: number;
+  /**
+   * The profiles the batch holds: how many (the job's `totalExportedProfileCounter`, or the
+   * segment's share with `segmentPerBatch`) and the job's `fields`. Without it, a batch holds
+   * `DEFAULT_PROFILES_PER_SEGMENT` profiles with the default fields.
+   */
+  profiles?: BatchProfiles | undefined;
 }
+
+export type { BatchProfiles, ParquetLayoutOptions } from './export-files.js';
 
 /** Who is asking. */
 export interface DataAccessScope {
   orgId: string;
   sandbox: string;
   requestId: string;
-}
-
-interface FileRecord {
-  batchId: string;
-  name: string;
-  content: FileContent;
-  length: number;
 }
 
 interface AddedFile extends FileRecord {
@@ -58,10 +66,8 @@ interface Batch {
 const FILE_ID = /^(.+)-(\d+)$/;
 
 export class SimulatedDataAccess {
-  readonly #filesPerBatch: number;
-  readonly #bytesPerFile: number | ((batchId: string, index: number) => number);
+  readonly #maker: ExportFileMaker;
   readonly #directories: boolean;
-  readonly #names: ((batchId: string, index: number) => string) | undefined;
   readonly #ranges: boolean;
   readonly #owner: (batchId: string) => BatchOwner | undefined;
   readonly #now: () => number;
@@ -69,17 +75,12 @@ export class SimulatedDataAccess {
   #inFlight = 0;
   #peak = 0;
 
-  constructor(options: ExportFilesOptions, hooks: { owner: (batchId: string) => BatchOwner | undefined; now: () => number }) {
-    this.#filesPerBatch = options.filesPerBatch ?? DEFAULT_FILES_PER_BATCH;
-    if (!(Number.isInteger(this.#filesPerBatch) && this.#filesPerBatch >= 0)) {
-      throw new RangeError(`exportFiles.filesPerBatch must be an integer >= 0, got ${String(options.filesPerBatch)}`);
-    }
-    this.#bytesPerFile = options.bytesPerFile ?? DEFAULT_BYTES_PER_FILE;
-    if (typeof this.#bytesPerFile === 'number') checkSize('exportFiles.bytesPerFile', this.#bytesPerFile);
-    else if (typeof this.#bytesPerFile !== 'function') throw new TypeError('exportFiles.bytesPerFile must be a number of bytes or a function (batchId, index) => bytes');
+  constructor(
+    options: ExportFilesOptions & ParquetLayoutOptions,
+    hooks: { owner: (batchId: string) => BatchOwner | undefined; now: () => number },
+  ) {
+    this.#maker = new ExportFileMaker(options);
     this.#directories = options.directories ?? false;
-    if (options.names !== undefined && typeof options.names !== 'function') throw new TypeError('exportFiles.names must be a function (batchId, index) => name');
-    this.#names = options.names;
     this.#ranges = options.ranges ?? true;
     this.#owner = hooks.owner;
     this.#now = hooks.now;
@@ -101,7 +102,12 @@ export class SimulatedDataAccess {
     this.#peak = 0;
   }
 
-  addFile(batchId: string, name: string, content: Uint8Array | number, options: AddBatchFileOptions = {}): SimulatedBatchFile {
+  addFile(
+    batchId: string,
+    name: string,
+    content: Uint8Array | number,
+    options: AddBatchFileOptions = {},
+  ): SimulatedBatchFile {
     if (typeof batchId !== 'string' || batchId === '') throw new TypeError('addBatchFile needs a batch id');
     if (typeof name !== 'string' || name === '') throw new TypeError('addBatchFile needs a file name');
     let fileContent: FileContent;
@@ -112,7 +118,15 @@ export class SimulatedDataAccess {
     else throw new TypeError('addBatchFile needs the bytes (a Uint8Array) or a size in bytes');
     const length = options.length ?? fileContent.size;
     checkSize('length', length);
-    const added: AddedFile = { batchId, name, content: fileContent, length, sandbox: options.sandboxName, orgId: options.orgId, created: this.#now() };
+    const added: AddedFile = {
+      batchId,
+      name,
+      content: fileContent,
+      length,
+      sandbox: options.sandboxName,
+      orgId: options.orgId,
+      created: this.#now(),
+    };
     const list = this.#added.get(batchId) ?? [];
     list.push(added);
     this.#added.set(batchId, list);
@@ -123,7 +137,13 @@ export class SimulatedDataAccess {
   /** Every file of a batch, whatever the sandbox; empty when the batch holds none (yet). */
   files(batchId: string): SimulatedBatchFile[] {
     const batch = this.#batch(batchId, undefined);
-    return (batch?.files ?? []).map((file, index) => ({ batchId, dataSetFileId: fileId(batchId, index), name: file.name, size: file.content.size, length: file.length }));
+    return (batch?.files ?? []).map((file, index) => ({
+      batchId,
+      dataSetFileId: fileId(batchId, index),
+      name: file.name,
+      size: file.content.size,
+      length: file.length,
+    }));
   }
 
   /** A file's whole content, for comparing downloads with; `undefined` when there is no such file. */
@@ -136,7 +156,17 @@ export class SimulatedDataAccess {
    * Answers a request under the Data Access base path. `parts` are the path's segments after it;
    * `base` is the absolute base URL links are built on.
    */
-  answer(request: { method: string; parts: readonly string[]; query: URLSearchParams; headers: Headers; signal: AbortSignal | undefined }, scope: DataAccessScope, base: string): Response {
+  answer(
+    request: {
+      method: string;
+      parts: readonly string[];
+      query: URLSearchParams;
+      headers: Headers;
+      signal: AbortSignal | undefined;
+    },
+    scope: DataAccessScope,
+    base: string,
+  ): Response {
     const { method, parts, query } = request;
     const notFound = (what: string) => platformProblem(404, 'DAS-1404-404', `${what} is not found.`, scope.requestId);
     if (parts[0] === 'batches' && parts[2] === 'files' && parts.length === 3) {
@@ -146,8 +176,15 @@ export class SimulatedDataAccess {
       if (!batch) return notFound(`Batch ${batchId}`);
       const paging = readPaging(query, scope.requestId);
       if (paging instanceof Response) return paging;
-      const entries = this.#directories && batch.files.length > 0 ? [this.#datasetFileEntry(batch, 0, base)] : batch.files.map((_, index) => this.#datasetFileEntry(batch, index + 1, base));
-      return page(entries, paging, (start) => `${base}/batches/${encodeURIComponent(batchId)}/files?start=${start}&limit=${paging.limit}`);
+      const entries =
+        this.#directories && batch.files.length > 0
+          ? [this.#datasetFileEntry(batch, 0, base)]
+          : batch.files.map((_, index) => this.#datasetFileEntry(batch, index + 1, base));
+      return page(
+        entries,
+        paging,
+        (start) => `${base}/batches/${encodeURIComponent(batchId)}/files?start=${start}&limit=${paging.limit}`,
+      );
     }
     if (parts[0] !== 'files' || parts.length !== 2) return notFound(`The resource /${parts.join('/')}`);
     if (method !== 'GET' && method !== 'HEAD') return notAllowed(method, 'GET, HEAD', scope.requestId);
@@ -162,25 +199,61 @@ export class SimulatedDataAccess {
 
     const path = query.get('path');
     if (path === null) {
-      if (method === 'HEAD') return platformProblem(400, 'DAS-1400-400', 'HEAD needs the path query parameter: the name of the file.', scope.requestId);
+      if (method === 'HEAD')
+        return platformProblem(
+          400,
+          'DAS-1400-400',
+          'HEAD needs the path query parameter: the name of the file.',
+          scope.requestId,
+        );
       const paging = readPaging(query, scope.requestId);
       if (paging instanceof Response) return paging;
       const entries = isDirectory
         ? batch.files.map((_, index) => this.#datasetFileEntry(batch, index + 1, base))
-        : [{ name: file!.name, length: String(file!.length), _links: { self: { href: `${base}/files/${encodeURIComponent(dataSetFileId)}?path=${encodeURIComponent(file!.name)}` } } }];
-      return page(entries, paging, (start) => `${base}/files/${encodeURIComponent(dataSetFileId)}?start=${start}&limit=${paging.limit}`);
+        : [
+            {
+              name: file!.name,
+              length: String(file!.length),
+              _links: {
+                self: {
+                  href: `${base}/files/${encodeURIComponent(dataSetFileId)}?path=${encodeURIComponent(file!.name)}`,
+                },
+              },
+            },
+          ];
+      return page(
+        entries,
+        paging,
+        (start) => `${base}/files/${encodeURIComponent(dataSetFileId)}?start=${start}&limit=${paging.limit}`,
+      );
     }
     if (!file || file.name !== path) return notFound(`File ${JSON.stringify(path)} of dataset file ${dataSetFileId}`);
     return this.#content(file, method, request.headers, request.signal, scope.requestId);
   }
 
-  #content(file: FileRecord, method: string, headers: Headers, signal: AbortSignal | undefined, requestId: string): Response {
+  #content(
+    file: FileRecord,
+    method: string,
+    headers: Headers,
+    signal: AbortSignal | undefined,
+    requestId: string,
+  ): Response {
     const size = file.content.size;
-    const common: Record<string, string> = { 'content-type': 'application/octet-stream', ...(this.#ranges ? { 'accept-ranges': 'bytes' } : {}) };
-    if (method === 'HEAD') return new Response(null, { status: 200, headers: { ...common, 'content-length': String(size) } });
+    const common: Record<string, string> = {
+      'content-type': 'application/octet-stream',
+      ...(this.#ranges ? { 'accept-ranges': 'bytes' } : {}),
+    };
+    if (method === 'HEAD')
+      return new Response(null, { status: 200, headers: { ...common, 'content-length': String(size) } });
     const range = this.#ranges ? parseRange(headers.get('range'), size) : undefined;
     if (range === 'unsatisfiable') {
-      return platformProblem(416, 'DAS-1416-416', `The range ${headers.get('range')} is outside the file's ${size} bytes.`, requestId, { 'content-range': `bytes */${size}` });
+      return platformProblem(
+        416,
+        'DAS-1416-416',
+        `The range ${headers.get('range')} is outside the file's ${size} bytes.`,
+        requestId,
+        { 'content-range': `bytes */${size}` },
+      );
     }
     const [start, end] = range ?? [0, size];
     this.#inFlight += 1;
@@ -189,7 +262,11 @@ export class SimulatedDataAccess {
     const partial = range !== undefined;
     return new Response(body, {
       status: partial ? 206 : 200,
-      headers: { ...common, 'content-length': String(end - start), ...(partial ? { 'content-range': `bytes ${start}-${end - 1}/${size}` } : {}) },
+      headers: {
+        ...common,
+        'content-length': String(end - start),
+        ...(partial ? { 'content-range': `bytes ${start}-${end - 1}/${size}` } : {}),
+      },
     });
   }
 
@@ -204,7 +281,10 @@ export class SimulatedDataAccess {
       created: String(batch.created),
       updated: String(batch.created),
       isValid: true,
-      records: String(Math.max(1, Math.floor(size / 256))),
+      // Parquet files count their profiles; other files make a number up from their size.
+      records: String(
+        files.reduce((sum, file) => sum + (file.records ?? Math.max(1, Math.floor(file.content.size / 256))), 0),
+      ),
       size: String(size),
       _links: { self: { href: `${base}/files/${encodeURIComponent(id)}` } },
     };
@@ -213,12 +293,18 @@ export class SimulatedDataAccess {
   /** A batch with its files as `scope` sees it (every sandbox when `scope` is undefined). */
   #batch(batchId: string, scope: { orgId: string; sandbox: string } | undefined): Batch | undefined {
     const owner = this.#owner(batchId);
-    const visibleOwner = owner && (scope === undefined || (owner.orgId === scope.orgId && owner.sandbox === scope.sandbox)) ? owner : undefined;
+    const visibleOwner =
+      owner && (scope === undefined || (owner.orgId === scope.orgId && owner.sandbox === scope.sandbox))
+        ? owner
+        : undefined;
     const added = (this.#added.get(batchId) ?? []).filter(
-      (file) => scope === undefined || ((file.sandbox === undefined || file.sandbox === scope.sandbox) && (file.orgId === undefined || file.orgId === scope.orgId)),
+      (file) =>
+        scope === undefined ||
+        ((file.sandbox === undefined || file.sandbox === scope.sandbox) &&
+          (file.orgId === undefined || file.orgId === scope.orgId)),
     );
     if (!visibleOwner && added.length === 0) return undefined;
-    const files: FileRecord[] = visibleOwner ? this.#generated(batchId) : [];
+    const files: FileRecord[] = visibleOwner ? this.#maker.files(batchId, visibleOwner.profiles) : [];
     files.push(...added);
     return {
       batchId,
@@ -227,34 +313,20 @@ export class SimulatedDataAccess {
       files,
     };
   }
-
-  #generated(batchId: string): FileRecord[] {
-    const files: FileRecord[] = [];
-    const uuid = uuidId(`spark:${batchId}`);
-    for (let index = 0; index < this.#filesPerBatch; index += 1) {
-      const name = this.#names ? this.#names(batchId, index) : `part-${String(index).padStart(5, '0')}-${uuid}-c000.snappy.parquet`;
-      const size = typeof this.#bytesPerFile === 'number' ? this.#bytesPerFile : this.#bytesPerFile(batchId, index);
-      checkSize('exportFiles.bytesPerFile', size);
-      files.push({ batchId, name, content: generatedContent(contentSeed(batchId, name), size), length: size });
-    }
-    return files;
-  }
 }
 
 function fileId(batchId: string, index: number): string {
   return `${batchId}-${index + 1}`;
 }
 
-function checkSize(option: string, value: number): void {
-  if (!(Number.isSafeInteger(value) && value >= 0)) throw new RangeError(`${option} must be a whole number of bytes >= 0, got ${String(value)}`);
-}
-
 function readPaging(query: URLSearchParams, requestId: string): { start: number; limit: number } | Response {
   const startText = query.get('start');
   const limitText = query.get('limit');
   const problems: string[] = [];
-  if (startText !== null && !/^\d+$/.test(startText)) problems.push(`start must be an integer >= 0, got ${JSON.stringify(startText)}`);
-  if (limitText !== null && !/^\d+$/.test(limitText)) problems.push(`limit must be a positive integer, got ${JSON.stringify(limitText)}`);
+  if (startText !== null && !/^\d+$/.test(startText))
+    problems.push(`start must be an integer >= 0, got ${JSON.stringify(startText)}`);
+  if (limitText !== null && !/^\d+$/.test(limitText))
+    problems.push(`limit must be a positive integer, got ${JSON.stringify(limitText)}`);
   const limit = limitText === null ? DATA_ACCESS_MAX_LIMIT : Number(limitText);
   if (limitText !== null && /^\d+$/.test(limitText) && limit < 1) problems.push('limit must be at least 1');
   if (problems.length > 0) return platformProblem(400, 'DAS-1400-400', problems.join('; '), requestId);
@@ -262,7 +334,11 @@ function readPaging(query: URLSearchParams, requestId: string): { start: number;
   return { start: startText === null ? 0 : Number(startText), limit: Math.min(limit, DATA_ACCESS_MAX_LIMIT) };
 }
 
-function page(entries: readonly unknown[], paging: { start: number; limit: number }, nextHref: (start: number) => string): Response {
+function page(
+  entries: readonly unknown[],
+  paging: { start: number; limit: number },
+  nextHref: (start: number) => string,
+): Response {
   const data = entries.slice(paging.start, paging.start + paging.limit);
   const next = paging.start + paging.limit;
   return jsonResponse(

@@ -1,0 +1,6 @@
+/** Reading exported profiles: from the files an export wrote, or straight from Data Access; and as NDJSON or CSV. */
+export { ProfileReadError, type ProfileReadProblem } from './errors.js';
+export { readExportedProfiles } from './exported.js';
+export { readBatchProfiles, type ReadBatchProfilesOptions } from './remote.js';
+export type { ProfileRow, ReadProfilesOptions } from './read.js';
+export { csvColumns, toCsvRows, toNdjsonLines } from './formats.js';
