@@ -9,16 +9,32 @@
  *   AEP_SCOPES         optional, with OAuth: comma-separated scopes
  *   AEP_IMS_URL        optional, with OAuth: the IMS token endpoint (the simulator prints its own)
  *   AEP_BASE_URL       optional; default https://platform.adobe.io/data/core/ups
+ *
+ * and checks an example's command line (`checkUsage`) before the example does anything.
  */
 import { ExportJobsClient, type ExportJobsClientOptions } from '../src/index.js';
 
+/** The variables `clientFromEnv` needs that are missing or empty. */
+export function missingClientEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const set = (name: string) => Boolean(env[name]?.trim());
+  const oauth = set('AEP_CLIENT_ID') && set('AEP_CLIENT_SECRET');
+  const required = oauth
+    ? ['AEP_ORG_ID', 'AEP_SANDBOX_NAME']
+    : ['AEP_ACCESS_TOKEN', 'AEP_API_KEY', 'AEP_ORG_ID', 'AEP_SANDBOX_NAME'];
+  return required.filter((name) => !set(name));
+}
+
 /** A client from the AEP_* variables; throws naming every required variable that is missing or empty. */
-export function clientFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ExportJobsClientOptions> = {}): ExportJobsClient {
+export function clientFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<ExportJobsClientOptions> = {},
+): ExportJobsClient {
   const value = (name: string) => env[name]?.trim() || undefined;
+  const missing = missingClientEnv(env);
+  if (missing.length > 0) {
+    throw new Error(`Missing environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+  }
   const oauth = value('AEP_CLIENT_ID') !== undefined && value('AEP_CLIENT_SECRET') !== undefined;
-  const required = oauth ? ['AEP_ORG_ID', 'AEP_SANDBOX_NAME'] : ['AEP_ACCESS_TOKEN', 'AEP_API_KEY', 'AEP_ORG_ID', 'AEP_SANDBOX_NAME'];
-  const missing = required.filter((name) => value(name) === undefined);
-  if (missing.length > 0) throw new Error(`Missing environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
   const auth: Partial<ExportJobsClientOptions> = oauth
     ? {
         credentials: {
@@ -44,4 +60,40 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
   const value = env[name]?.trim();
   if (!value) throw new Error(`Missing environment variable: ${name}`);
   return value;
+}
+
+/** How an example is run, for `checkUsage`. */
+export interface Usage {
+  /** The command line, such as `npm run example -- examples/list-all.ts [status]`. */
+  command: string;
+  /** What is wrong with the arguments: one message per problem, `false` (or nothing) when fine. */
+  problems?: readonly (string | false | undefined)[];
+  /** The example's own variables that must be set, such as `AEP_DATASET_ID`. */
+  env?: readonly string[];
+}
+
+const CLIENT_VARIABLES =
+  'The client reads AEP_ACCESS_TOKEN and AEP_API_KEY (or AEP_CLIENT_ID and AEP_CLIENT_SECRET), AEP_ORG_ID,\n' +
+  'AEP_SANDBOX_NAME and, optionally, AEP_BASE_URL: see examples/README.md.';
+
+/**
+ * Checks an example's command line before it sends anything. With `--help` or `-h`, prints the
+ * usage and exits 0. When an argument is wrong, or a variable (the example's or the client's) is
+ * missing, prints what is wrong and the usage on stderr and exits with code 2, a usage error.
+ */
+export function checkUsage(usage: Usage, argv: readonly string[] = process.argv.slice(2), env = process.env): void {
+  const text = `Usage: ${usage.command}\n${CLIENT_VARIABLES}`;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(text);
+    process.exit(0);
+  }
+  const problems = [
+    ...(usage.problems ?? []).filter((problem): problem is string => typeof problem === 'string'),
+    ...[...(usage.env ?? []).filter((name) => !env[name]?.trim()), ...missingClientEnv(env)].map(
+      (name) => `${name} is not set`,
+    ),
+  ];
+  if (problems.length === 0) return;
+  console.error(`${problems.join('\n')}\n\n${text}`);
+  process.exit(2);
 }

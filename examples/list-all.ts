@@ -2,21 +2,23 @@
  * Lists every export job, newest first, resuming where it stopped when a page fails for a
  * transient reason.
  *
- *   npx node --import ./examples/register.mjs examples/list-all.ts [NEW|SUCCEEDED|FAILED]
+ *   npm run example -- examples/list-all.ts [NEW|SUCCEEDED|FAILED]
+ *
+ * Prints one line per job (id, status, creation time, dataset), then how many there are of each status.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
   ConnectionError,
+  ListStatusFilterSchema,
   PaginationError,
   RateLimitError,
   ServerError,
   TimeoutError,
-  paginateExportJobs,
   type ExportJobsClient,
   type ListExportJobsQuery,
 } from '../src/index.js';
-import { clientFromEnv } from './env-client.js';
+import { checkUsage, clientFromEnv } from './env-client.js';
 
 export interface ListAllOptions {
   status?: ListExportJobsQuery['status'];
@@ -30,13 +32,18 @@ export interface ListAllOptions {
 }
 
 /** Prints one line per job; resolves with how many jobs there are of each status. */
-export async function listAllJobs(client: ExportJobsClient, options: ListAllOptions = {}): Promise<Record<string, number>> {
+export async function listAllJobs(
+  client: ExportJobsClient,
+  options: ListAllOptions = {},
+): Promise<Record<string, number>> {
   const { status, limit = 100, maxResumes = 3, resumeDelay = 5_000, log = console.log } = options;
   const byStatus: Record<string, number> = {};
+  const query: ListExportJobsQuery = { limit, ...(status ? { status } : {}) };
   let cursor: string | undefined;
   for (let resumes = 0; ; resumes++) {
     try {
-      for await (const job of paginateExportJobs(client, { limit, ...(status ? { status } : {}) }, { cursor })) {
+      // Iterating the listing yields every job across pages, one page in memory at a time.
+      for await (const job of client.listExportJobs(query, { cursor })) {
         byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
         log(`${job.id}\t${job.status}\t${new Date(job.creationTime).toISOString()}\t${job.destination.datasetId}`);
       }
@@ -44,7 +51,8 @@ export async function listAllJobs(client: ExportJobsClient, options: ListAllOpti
     } catch (error) {
       if (!(error instanceof PaginationError) || !isTransient(error.cause) || resumes >= maxResumes) throw error;
       log(`listing stopped after ${error.items} jobs (${error.message}); resuming in ${resumeDelay} ms`);
-      cursor = error.cursor; // undefined when the first page failed: start again
+      // The page to start again from (undefined when the first page failed: from the start).
+      cursor = error.cursor;
       await sleep(resumeDelay);
     }
   }
@@ -52,11 +60,27 @@ export async function listAllJobs(client: ExportJobsClient, options: ListAllOpti
 
 /** Failures that may clear by themselves (the client has already retried them). */
 function isTransient(error: unknown): boolean {
-  return error instanceof RateLimitError || error instanceof ServerError || error instanceof ConnectionError || error instanceof TimeoutError;
+  return (
+    error instanceof RateLimitError ||
+    error instanceof ServerError ||
+    error instanceof ConnectionError ||
+    error instanceof TimeoutError
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const status = process.argv[2] as ListAllOptions['status'];
-  const counts = await listAllJobs(clientFromEnv(), { status });
-  console.log(counts);
+  const [status] = process.argv.slice(2);
+  const statuses = ListStatusFilterSchema.options;
+  checkUsage({
+    command: `npm run example -- examples/list-all.ts [${statuses.join('|')}]`,
+    problems: [
+      status !== undefined &&
+        !ListStatusFilterSchema.safeParse(status).success &&
+        `the status must be one of ${statuses.join(', ')}, got ${JSON.stringify(status)}`,
+    ],
+  });
+  const counts = await listAllJobs(clientFromEnv(), { status: ListStatusFilterSchema.optional().parse(status) });
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const byStatus = Object.entries(counts).map(([name, count]) => `${count} ${name}`);
+  console.log(`${total} export job${total === 1 ? '' : 's'}${byStatus.length > 0 ? `: ${byStatus.join(', ')}` : ''}`);
 }

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportSegments, type ExportJobsClient, type ExportSegmentsResult, type WaitOptions } from '../src/index.js';
-import { clientFromEnv, requireEnv } from './env-client.js';
+import { checkUsage, clientFromEnv, requireEnv } from './env-client.js';
 
-export interface SegmentsToFilesInput extends Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'timeout' | 'signal'> {
+export interface SegmentsToFilesInput extends Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'maxWait' | 'signal'> {
   segmentIds: readonly string[];
   /** An existing profile export dataset; without it, one is created. */
   datasetId?: string;
@@ -29,14 +29,28 @@ export interface SegmentsToFilesInput extends Pick<WaitOptions, 'minDelay' | 'ma
 }
 
 /** Exports the segments into files; resolves with what `exportSegments` did and the folder used. */
-export async function exportSegmentsToFiles(client: ExportJobsClient, input: SegmentsToFilesInput): Promise<ExportSegmentsResult & { dir: string }> {
-  const { segmentIds, datasetId, datasetName, segmentPerBatch = false, log = console.log, ...wait } = input;
-  const dir = input.dir ?? (await mkdtemp(join(tmpdir(), 'aep-export-')));
+export async function exportSegmentsToFiles(
+  client: ExportJobsClient,
+  input: SegmentsToFilesInput,
+): Promise<ExportSegmentsResult & { dir: string }> {
+  // `dir` is taken out of `wait`, which is spread below: an unset `dir` must not override the folder chosen here.
+  const {
+    segmentIds,
+    datasetId,
+    datasetName,
+    dir: folder,
+    segmentPerBatch = false,
+    log = console.log,
+    ...wait
+  } = input;
+  const dir = folder ?? (await mkdtemp(join(tmpdir(), 'aep-export-')));
   let filesDone = -1;
   const result = await exportSegments(client, {
     segments: segmentIds,
     dir,
-    ...(datasetId === undefined ? { createDataset: { name: datasetName ?? `Segment export ${new Date().toISOString()}` } } : { datasetId }),
+    ...(datasetId === undefined
+      ? { createDataset: { name: datasetName ?? `Segment export ${new Date().toISOString()}` } }
+      : { datasetId }),
     segmentPerBatch,
     maxWait: 60 * 60_000,
     ...wait,
@@ -55,10 +69,20 @@ export async function exportSegmentsToFiles(client: ExportJobsClient, input: Seg
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [dir] = process.argv.slice(2);
+  checkUsage({
+    command:
+      'AEP_SEGMENT_IDS=<id>,<id>... [AEP_DATASET_ID=<dataset id>] [AEP_SEGMENT_PER_BATCH=1] ' +
+      'npm run example -- examples/segments-to-files.ts [folder]',
+    env: ['AEP_SEGMENT_IDS'],
+  });
   await exportSegmentsToFiles(clientFromEnv(), {
-    segmentIds: requireEnv('AEP_SEGMENT_IDS').split(',').map((id) => id.trim()).filter(Boolean),
+    segmentIds: requireEnv('AEP_SEGMENT_IDS')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     datasetId: process.env.AEP_DATASET_ID?.trim() || undefined,
-    dir: process.argv[2],
+    ...(dir === undefined ? {} : { dir }),
     segmentPerBatch: process.env.AEP_SEGMENT_PER_BATCH === '1',
   });
 }

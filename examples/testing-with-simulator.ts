@@ -20,7 +20,7 @@ export async function exportSegmentToBatch(
   client: ExportJobsClient,
   segmentId: string,
   datasetId: string,
-  wait: Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'timeout' | 'signal'> = {},
+  wait: Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'maxWait' | 'signal'> = {},
 ): Promise<string> {
   const job = await createAndWait(
     client,
@@ -31,7 +31,8 @@ export async function exportSegmentToBatch(
     },
     wait,
   );
-  if (job.destination.segmentPerBatch || !job.destination.batchId) throw new Error(`export job ${job.id} succeeded without a batch id`);
+  if (job.destination.segmentPerBatch || !job.destination.batchId)
+    throw new Error(`export job ${job.id} succeeded without a batch id`);
   return job.destination.batchId;
 }
 
@@ -68,7 +69,10 @@ export async function testExportSegmentToBatch(): Promise<SimulatorTestReport> {
   const [job] = simulator.jobs('test');
   assert.equal(job?.status, 'SUCCEEDED');
   assert.equal(batchId, job?.destination.segmentPerBatch === false ? job.destination.batchId : undefined);
-  assert.deepEqual(job?.filter?.segments?.map((segment) => segment.segmentId), ['segment-1']);
+  assert.deepEqual(
+    job?.filter?.segments?.map((segment) => segment.segmentId),
+    ['segment-1'],
+  );
   // Exactly one create was sent, to the client's sandbox.
   const creates = simulator.requests.filter((request) => request.method === 'POST' && request.path === '/export/jobs');
   assert.equal(creates.length, 1);

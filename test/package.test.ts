@@ -2,6 +2,8 @@
  * The package as users get it: `npm pack` (whose `prepack` runs the build), the tarball installed
  * into a throwaway consumer project, then loaded from ESM, from CommonJS (`require(esm)`) and
  * type-checked from TypeScript. The consumers live in test/consumer/ and are copied to a temp dir.
+ * The README's quick start is type-checked too, taken from README.md, in projects made with
+ * `npm init -y`: set up as the README's Install section says, and left CommonJS, where it must fail.
  *
  * The pack runs in a staged copy of the repository (its node_modules linked, not copied), so this
  * test never rewrites the working tree's dist/ while other tests or builds may be using it.
@@ -48,9 +50,17 @@ const repoPackage = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8'
 
 /** The environment for nested npm and node runs, less what `npm test` set for this repository. */
 function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
   for (const key of Object.keys(env)) {
-    if (/^(npm_package_|npm_lifecycle_)/i.test(key) || /^(INIT_CWD|npm_command|npm_config_local_prefix|npm_config_call)$/i.test(key)) {
+    if (
+      /^(npm_package_|npm_lifecycle_)/i.test(key) ||
+      /^(INIT_CWD|npm_command|npm_config_local_prefix|npm_config_call)$/i.test(key)
+    ) {
       delete env[key];
     }
   }
@@ -61,11 +71,19 @@ async function run(file: string, args: readonly string[], cwd: string): Promise<
   try {
     return await execFileAsync(file, args, { cwd, env: childEnv(), maxBuffer: 64 * 1024 * 1024, timeout: 3 * minutes });
   } catch (error) {
-    const { code, signal, stdout = '', stderr = '' } = error as { code?: unknown; signal?: unknown; stdout?: string; stderr?: string };
-    const how = signal ? `signal ${String(signal)}` : `exit code ${String(code)}`;
-    throw new Error(`\`${[file, ...args].join(' ')}\` failed (${how}) in ${cwd}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`, {
-      cause: error,
-    });
+    const {
+      code,
+      signal,
+      stdout = '',
+      stderr = '',
+    } = error as { code?: unknown; signal?: string | null; stdout?: string; stderr?: string };
+    const how = signal ? `signal ${signal}` : `exit code ${String(code)}`;
+    throw new Error(
+      `\`${[file, ...args].join(' ')}\` failed (${how}) in ${cwd}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -83,8 +101,36 @@ async function runConsumer(script: string): Promise<ConsumerReport> {
   return JSON.parse(lastLine) as ConsumerReport;
 }
 
-function typecheck(tsconfig: string): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], consumerDir);
+function typecheck(tsconfig: string, cwd = consumerDir): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false', '--noEmit'], cwd);
+}
+
+/** The fenced blocks of `lang` in the README section under the `## <heading>` heading. */
+async function readmeBlocks(heading: string, lang: string): Promise<string[]> {
+  const readme = await readFile(join(repo, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start === -1) throw new Error(`README.md has no "## ${heading}" section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  const section = readme.slice(start, end === -1 ? undefined : end);
+  return [...section.matchAll(new RegExp(`^\`\`\`${lang}\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((match) => match[1] ?? '');
+}
+
+/**
+ * A project as a user starts one: `npm init -y`, then the README's quick start as index.ts and
+ * the README's tsconfig.json. The packed package and @types/node are the consumer's (linked).
+ */
+async function quickStartProject(name: string): Promise<string> {
+  const dir = join(workDir, name);
+  await mkdir(dir);
+  await npm(['init', '-y'], dir);
+  await symlink(join(consumerDir, 'node_modules'), join(dir, 'node_modules'), 'junction');
+  const [quickStart] = await readmeBlocks('Quick start', 'ts');
+  const [tsconfig] = await readmeBlocks('Install', 'json');
+  expect(quickStart, 'the README has no TypeScript block in its Quick start').toBeDefined();
+  expect(tsconfig, 'the README has no tsconfig.json block in its Install section').toBeDefined();
+  await writeFile(join(dir, 'index.ts'), quickStart!);
+  await writeFile(join(dir, 'tsconfig.json'), tsconfig!);
+  return dir;
 }
 
 const expectedJob = {
@@ -135,7 +181,9 @@ describe('the packed package', { timeout: 2 * minutes }, () => {
     await cp(join(repo, 'package-lock.json'), join(consumerDir, 'package-lock.json')).catch(() => undefined);
     // @types/node (for the nodenext type check) at the repository's version, declared in package.json:
     // named on the command line, npm would fetch its registry metadata despite the lockfile.
-    const typesNode = JSON.parse(await readFile(join(repo, 'node_modules', '@types', 'node', 'package.json'), 'utf8')) as PackageJson;
+    const typesNode = JSON.parse(
+      await readFile(join(repo, 'node_modules', '@types', 'node', 'package.json'), 'utf8'),
+    ) as PackageJson;
     const consumerPackagePath = join(consumerDir, 'package.json');
     const consumerPackage = JSON.parse(await readFile(consumerPackagePath, 'utf8')) as Record<string, unknown>;
     consumerPackage.devDependencies = { '@types/node': typesNode.version };
@@ -186,11 +234,42 @@ describe('the packed package', { timeout: 2 * minutes }, () => {
     await expect(typecheck('tsconfig.bundler.json')).resolves.toBeDefined();
   });
 
+  it("type-checks the README's quick start in a project made with npm init -y, set up as the README says", async () => {
+    const dir = await quickStartProject('quick-start-esm');
+    // The README's own command, as it gives it.
+    const commands = (await readmeBlocks('Install', 'bash')).join('\n').split('\n');
+    const setType = commands.find((line) => line.startsWith('npm pkg set '));
+    expect(setType, 'the README says how to make the package an ES module').toBe('npm pkg set type=module');
+    await npm(setType!.split(' ').slice(1), dir);
+    expect((JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { type?: string }).type).toBe('module');
+    await expect(typecheck('.', dir)).resolves.toBeDefined();
+  });
+
+  it("refuses the quick start's top-level await (TS1309) in npm init -y's CommonJS, as the README warns", async () => {
+    const dir = await quickStartProject('quick-start-commonjs');
+    const { type } = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { type?: string };
+    expect(type === undefined || type === 'commonjs', `npm init -y wrote "type": ${String(type)}`).toBe(true);
+    const failure = await typecheck('.', dir).then(
+      () => undefined,
+      (error: unknown) => String(error),
+    );
+    expect(failure, 'the quick start type-checked in a CommonJS package').toMatch(
+      /index\.ts\(\d+,\d+\): error TS1309: The current file is a CommonJS module and cannot use 'await' at the top/,
+    );
+    // Nothing else is wrong: "type": "module" is the one thing missing.
+    const errors = failure!.split('\n').filter((line) => /error TS\d+/.test(line));
+    expect(
+      errors.filter((line) => !line.includes('error TS1309')),
+      failure,
+    ).toEqual([]);
+  });
+
   it('keeps ky and p-retry out of the public types', async () => {
     const dist = join(consumerDir, 'node_modules', repoPackage.name, 'dist');
     const declarations = (await readdir(dist)).filter((name) => /\.d\.[cm]?ts$/.test(name));
     expect(declarations).toContain('index.d.ts');
-    const importOfKyOrPRetry = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|<reference\s+types=)["'](?:ky|p-retry)(?:\/[^"']*)?["']/;
+    const importOfKyOrPRetry =
+      /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|<reference\s+types=)["'](?:ky|p-retry)(?:\/[^"']*)?["']/;
     for (const name of declarations) {
       const text = await readFile(join(dist, name), 'utf8');
       expect(text, `${name} imports ky or p-retry`).not.toMatch(importOfKyOrPRetry);
