@@ -73,7 +73,11 @@ export class ExportJobPage implements AsyncIterable<ExportJob> {
   readonly #seen: ReadonlySet<string>;
 
   /** @internal Pages are made by `listExportJobs`. */
-  constructor(list: ExportJobList, listing: Listing, position: { cursor: string | undefined; number: number; itemsBefore: number; seen: ReadonlySet<string> }) {
+  constructor(
+    list: ExportJobList,
+    listing: Listing,
+    position: { cursor: string | undefined; number: number; itemsBefore: number; seen: ReadonlySet<string> },
+  ) {
     // The page's own fields are the API's, unknown ones included, so it serialises as the API sent it.
     Object.assign(this, list);
     this.#listing = listing;
@@ -130,7 +134,12 @@ export class ExportJobPage implements AsyncIterable<ExportJob> {
     // A Set iterates in insertion order: the first entry is the oldest.
     if (seen.size > RECENT_CURSORS) seen.delete(seen.values().next().value!);
     const list = await this.#listing.fetch(next, this.#listing.options);
-    return new ExportJobPage(list, this.#listing, { cursor: next, number: this.number + 1, itemsBefore: this.itemsSoFar, seen });
+    return new ExportJobPage(list, this.#listing, {
+      cursor: next,
+      number: this.number + 1,
+      itemsBefore: this.itemsSoFar,
+      seen,
+    });
   }
 
   /**
@@ -138,6 +147,7 @@ export class ExportJobPage implements AsyncIterable<ExportJob> {
    * `cursor` to resume from (`listExportJobs(query, { cursor })`), after the pages already yielded.
    */
   async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk's cursor, not a captured alias
     let page: ExportJobPage = this;
     yield page;
     while (page.hasNextPage()) {
@@ -203,7 +213,12 @@ export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIt
 
   /** The listing's settings, checked when first used, so that a bad option rejects like any call. */
   #listing(): Listing {
-    const { maxPages, maxItems, cursor: _cursor, ...requestOptions } = checkRequestOptions(this.#options) as ListOptions;
+    const {
+      maxPages,
+      maxItems,
+      cursor: _cursor,
+      ...requestOptions
+    } = checkRequestOptions(this.#options) as ListOptions;
     if (maxPages !== undefined) checkPositiveInteger('maxPages', maxPages);
     if (maxItems !== undefined) checkPositiveInteger('maxItems', maxItems);
     return { fetch: this.#fetch, options: requestOptions, maxPages, maxItems };
@@ -267,8 +282,10 @@ export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIt
     return this.#firstPage().then(onfulfilled, onrejected);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  catch<TResult = never>(onrejected?: ((reason: any) => TResult | PromiseLike<TResult>) | null): Promise<ExportJobPage | TResult> {
+  catch<TResult = never>(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    onrejected?: ((reason: any) => TResult | PromiseLike<TResult>) | null,
+  ): Promise<ExportJobPage | TResult> {
     return this.#firstPage().catch(onrejected);
   }
 
@@ -300,13 +317,29 @@ export function paginateExportJobs(
 }
 
 /** A failure while walking pages, as `PaginationError` with where to resume; an abort stays the caller's reason. */
-function paginationFailure(error: unknown, signal: AbortSignal | undefined, cursor: string | undefined, pages: number, items: number): unknown {
+function paginationFailure(
+  error: unknown,
+  signal: AbortSignal | undefined,
+  cursor: string | undefined,
+  pages: number,
+  items: number,
+): unknown {
   signal?.throwIfAborted();
   // Bad input was refused before anything was sent: it is not a failure part-way through a listing.
-  if (error instanceof PaginationError || error instanceof ConfigurationError || error instanceof RequestValidationError) return error;
+  if (
+    error instanceof PaginationError ||
+    error instanceof ConfigurationError ||
+    error instanceof RequestValidationError
+  )
+    return error;
   const where = cursor === undefined ? 'the first page' : `page ${pages + 1} (${cursor})`;
   const reason = error instanceof Error ? error.message : String(error);
-  return new PaginationError(`Listing export jobs failed at ${where} after ${items} jobs: ${reason}`, { cursor, pages, items, cause: error });
+  return new PaginationError(`Listing export jobs failed at ${where} after ${items} jobs: ${reason}`, {
+    cursor,
+    pages,
+    items,
+    cause: error,
+  });
 }
 
 /** A link's cursor (its `offset`), or the whole link when it has none. */

@@ -51,10 +51,12 @@ export class SimulatedCatalog {
 
   /** Answers a request under the Catalog base path (`parts`: the path's segments after it). */
   answer(method: string, parts: readonly string[], text: string, scope: CatalogScope, location: string): Response {
-    if (parts[0] !== 'dataSets' || parts.length > 2) return platformProblem(404, 'CAT-1404-404', `The resource /${parts.join('/')} is not found.`, scope.requestId);
+    if (parts[0] !== 'dataSets' || parts.length > 2)
+      return platformProblem(404, 'CAT-1404-404', `The resource /${parts.join('/')} is not found.`, scope.requestId);
     if (parts.length === 1) {
       if (method === 'POST') return this.#create(text, scope, location);
-      if (method === 'GET') return jsonResponse(Object.fromEntries(this.list(scope).map((dataset) => [dataset.id, render(dataset)])), 200);
+      if (method === 'GET')
+        return jsonResponse(Object.fromEntries(this.list(scope).map((dataset) => [dataset.id, render(dataset)])), 200);
       return notAllowed(method, 'GET, POST', scope.requestId);
     }
     if (method !== 'GET') return notAllowed(method, 'GET', scope.requestId);
@@ -68,7 +70,9 @@ export class SimulatedCatalog {
   /** The datasets of one organization and sandbox, oldest first; all of them when no scope is given. */
   list(scope?: { orgId?: string; sandbox?: string }): SimulatedDataset[] {
     return [...this.#datasets.values()].filter(
-      (dataset) => (scope?.orgId === undefined || dataset.orgId === scope.orgId) && (scope?.sandbox === undefined || dataset.sandboxName === scope.sandbox),
+      (dataset) =>
+        (scope?.orgId === undefined || dataset.orgId === scope.orgId) &&
+        (scope?.sandbox === undefined || dataset.sandboxName === scope.sandbox),
     );
   }
 
@@ -89,26 +93,42 @@ export class SimulatedCatalog {
     if (!isObject(body)) problems.push('The request body must be a JSON object describing the dataset.');
     else {
       if (!isText(body.name)) problems.push('name is required and must be a non-empty string.');
-      if (body.description !== undefined && typeof body.description !== 'string') problems.push('description must be a string.');
+      if (body.description !== undefined && typeof body.description !== 'string')
+        problems.push('description must be a string.');
       const schemaRef = body.schemaRef;
-      if (!isObject(schemaRef)) problems.push('schemaRef is required: { "id": "https://ns.adobe.com/...", "contentType": "application/vnd.adobe.xed+json;version=1" }.');
+      if (!isObject(schemaRef))
+        problems.push(
+          'schemaRef is required: { "id": "https://ns.adobe.com/...", "contentType": "application/vnd.adobe.xed+json;version=1" }.',
+        );
       else {
         if (!isText(schemaRef.id)) problems.push('schemaRef.id is required and must be a non-empty string.');
-        if (schemaRef.contentType !== undefined && typeof schemaRef.contentType !== 'string') problems.push('schemaRef.contentType must be a string.');
+        if (schemaRef.contentType !== undefined && typeof schemaRef.contentType !== 'string')
+          problems.push('schemaRef.contentType must be a string.');
       }
       const file = body.fileDescription;
       if (file !== undefined) {
         if (!isObject(file)) problems.push('fileDescription must be an object.');
         else {
-          if (file.format !== undefined && !(typeof file.format === 'string' && FORMATS.has(file.format))) problems.push(`fileDescription.format must be one of csv, text, parquet, json, got ${JSON.stringify(file.format)}.`);
-          if (file.persisted !== undefined && typeof file.persisted !== 'boolean') problems.push('fileDescription.persisted must be a boolean.');
+          if (file.format !== undefined && !(typeof file.format === 'string' && FORMATS.has(file.format)))
+            problems.push(
+              `fileDescription.format must be one of csv, text, parquet, json, got ${JSON.stringify(file.format)}.`,
+            );
+          if (file.persisted !== undefined && typeof file.persisted !== 'boolean')
+            problems.push('fileDescription.persisted must be a boolean.');
         }
       }
-      if (body.tags !== undefined && !(isObject(body.tags) && Object.values(body.tags).every((tag) => Array.isArray(tag) && tag.every((value) => typeof value === 'string')))) {
+      if (
+        body.tags !== undefined &&
+        !(
+          isObject(body.tags) &&
+          Object.values(body.tags).every((tag) => Array.isArray(tag) && tag.every((value) => typeof value === 'string'))
+        )
+      ) {
         problems.push('tags must map names to arrays of strings.');
       }
     }
-    if (problems.length > 0 || !isObject(body)) return platformProblem(400, 'CAT-1400-400', problems.join(' '), scope.requestId);
+    if (problems.length > 0 || !isObject(body))
+      return platformProblem(400, 'CAT-1400-400', problems.join(' '), scope.requestId);
 
     this.#sequence += 1;
     const id = hexId(`dataset:${this.#sequence}:${scope.sandbox}:${String(body.name)}`, 24);
@@ -117,7 +137,10 @@ export class SimulatedCatalog {
       id,
       name: body.name as string,
       ...(typeof body.description === 'string' ? { description: body.description } : {}),
-      schemaRef: { id: schemaRef.id as string, ...(typeof schemaRef.contentType === 'string' ? { contentType: schemaRef.contentType } : {}) },
+      schemaRef: {
+        id: schemaRef.id as string,
+        ...(typeof schemaRef.contentType === 'string' ? { contentType: schemaRef.contentType } : {}),
+      },
       ...(isObject(body.fileDescription) ? { fileDescription: structuredClone(body.fileDescription) } : {}),
       ...(isObject(body.tags) ? { tags: structuredClone(body.tags) as Record<string, string[]> } : {}),
       viewId: hexId(`view:${id}`, 24),

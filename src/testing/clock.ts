@@ -16,7 +16,8 @@
  * simulator.advance(10_000); // every job is now 10 s older
  * ```
  */
-export type ClockOption = 'real' | 'manual' | { mode: 'real' } | { mode: 'manual'; start?: number | Date } | (() => number);
+export type ClockOption =
+  'real' | 'manual' | { mode: 'real' } | { mode: 'manual'; start?: number | Date } | (() => number);
 
 /** The start of a manual clock when none is given: 2024-01-01T00:00:00Z, so ids and times are reproducible. */
 export const DEFAULT_MANUAL_START = Date.UTC(2024, 0, 1);
@@ -64,5 +65,7 @@ function resolve(option: ClockOption): { mode: SimulatorClock['mode']; source: (
     if (!Number.isFinite(start)) throw new RangeError(`clock.start must be a finite time, got ${String(given)}`);
     return { mode, source: () => start };
   }
-  throw new TypeError(`clock must be 'real', 'manual', { mode: 'real' }, { mode: 'manual', start? } or a function, got ${JSON.stringify(option)}`);
+  throw new TypeError(
+    `clock must be 'real', 'manual', { mode: 'real' }, { mode: 'manual', start? } or a function, got ${JSON.stringify(option)}`,
+  );
 }

@@ -72,9 +72,14 @@ export class SimulatedIms {
     this.#clientSecret = optionalText('ims.clientSecret', options.clientSecret);
     this.#lifetime = options.tokenLifetime ?? DEFAULT_SIMULATOR_TOKEN_LIFETIME;
     if (!(Number.isInteger(this.#lifetime) && this.#lifetime > 0)) {
-      throw new RangeError(`ims.tokenLifetime is in seconds and must be a positive integer, got ${String(options.tokenLifetime)}`);
+      throw new RangeError(
+        `ims.tokenLifetime is in seconds and must be a positive integer, got ${String(options.tokenLifetime)}`,
+      );
     }
-    if (options.scopes !== undefined && !(Array.isArray(options.scopes) && options.scopes.every((scope) => typeof scope === 'string'))) {
+    if (
+      options.scopes !== undefined &&
+      !(Array.isArray(options.scopes) && options.scopes.every((scope) => typeof scope === 'string'))
+    ) {
       throw new TypeError('ims.scopes must be an array of scope names such as ["openid", "AdobeID"]');
     }
     this.#scopes = options.scopes && new Set(options.scopes);
@@ -100,13 +105,16 @@ export class SimulatedIms {
     const grantType = form.get('grant_type');
     if (!grantType) return imsError(400, 'invalid_request', 'missing grant_type parameter');
     // JWT (service account) credentials are deprecated by Adobe, so only Server-to-Server is served.
-    if (grantType !== 'client_credentials') return imsError(400, 'invalid_request', `unsupported grant_type: ${grantType}`);
+    if (grantType !== 'client_credentials')
+      return imsError(400, 'invalid_request', `unsupported grant_type: ${grantType}`);
     const clientId = form.get('client_id');
     if (!clientId) return imsError(400, 'invalid_request', 'missing client_id parameter');
-    if (this.#clientId !== undefined && clientId !== this.#clientId) return imsError(401, 'invalid_client', 'invalid client_id parameter');
+    if (this.#clientId !== undefined && clientId !== this.#clientId)
+      return imsError(401, 'invalid_client', 'invalid client_id parameter');
     const clientSecret = form.get('client_secret');
     if (!clientSecret) return imsError(400, 'invalid_request', 'missing client_secret parameter');
-    if (this.#clientSecret !== undefined && clientSecret !== this.#clientSecret) return imsError(401, 'invalid_client', 'invalid client_secret parameter');
+    if (this.#clientSecret !== undefined && clientSecret !== this.#clientSecret)
+      return imsError(401, 'invalid_client', 'invalid client_secret parameter');
     const scope = form.get('scope');
     if (!scope) return imsError(400, 'invalid_request', 'missing scope parameter');
     const refused = this.#scopes && scope.split(/[,\s]+/).find((name) => name !== '' && !this.#scopes?.has(name));
@@ -130,7 +138,14 @@ export class SimulatedIms {
 
 /** The default body of a status fault injected into the IMS endpoint: IMS's `{ error, error_description }`. */
 export function imsFaultBody(status: number): unknown {
-  const error = status >= 500 ? 'server_error' : status === 401 ? 'invalid_client' : status === 429 ? 'too_many_requests' : 'invalid_request';
+  const error =
+    status >= 500
+      ? 'server_error'
+      : status === 401
+        ? 'invalid_client'
+        : status === 429
+          ? 'too_many_requests'
+          : 'invalid_request';
   return { error, error_description: `Injected by ExportJobsSimulator (HTTP ${status})` };
 }
 
@@ -166,6 +181,7 @@ function isForm(headers: Headers): boolean {
 
 function optionalText(option: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${option} must be a non-empty string, or left out to accept any`);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${option} must be a non-empty string, or left out to accept any`);
   return value;
 }

@@ -50,4 +50,9 @@ export {
   type SimulatedBatchFile,
 } from './options.js';
 export { startSimulatorServer, type SimulatorServer, type SimulatorServerOptions } from './server.js';
-export { ADOBE_IMS_URL, DEFAULT_SIMULATOR_TOKEN_LIFETIME, SIMULATOR_IMS_PATH, type SimulatorImsOptions } from './ims.js';
+export {
+  ADOBE_IMS_URL,
+  DEFAULT_SIMULATOR_TOKEN_LIFETIME,
+  SIMULATOR_IMS_PATH,
+  type SimulatorImsOptions,
+} from './ims.js';

@@ -62,7 +62,8 @@ export interface SimulatorHandlersOptions {
  * ```
  */
 export function simulatorHandlers(
-  simulator: Pick<ExportJobsSimulator, 'basePath' | 'dispatch'> & Partial<Pick<ExportJobsSimulator, 'catalogBasePath' | 'dataAccessBasePath'>>,
+  simulator: Pick<ExportJobsSimulator, 'basePath' | 'dispatch'> &
+    Partial<Pick<ExportJobsSimulator, 'catalogBasePath' | 'dataAccessBasePath'>>,
   options: SimulatorHandlersOptions = {},
 ): HttpHandler[] {
   // Typed structurally (not as the class) so that the handlers accept a simulator from any copy of
@@ -71,7 +72,10 @@ export function simulatorHandlers(
   const basePath = trimTrailingSlashes(base.pathname);
   const under = (root: URL) => {
     const path = trimTrailingSlashes(root.pathname);
-    return { path, test: (url: URL) => url.origin === root.origin && (url.pathname === path || url.pathname.startsWith(`${path}/`)) };
+    return {
+      path,
+      test: (url: URL) => url.origin === root.origin && (url.pathname === path || url.pathname.startsWith(`${path}/`)),
+    };
   };
   const isUnderBase = under(base).test;
   const handlers: HttpHandler[] = [];
@@ -80,7 +84,12 @@ export function simulatorHandlers(
     const isIms = (url: URL) => url.origin === ims.origin && url.pathname === ims.pathname;
     // First, so that an IMS URL under the base URL still reaches IMS. `ims: true` because a custom
     // imsUrl may have a path of its own.
-    handlers.push(http.all(({ request }) => isIms(new URL(request.url)), ({ request }) => answer(simulator, request, basePath, { ims: true })));
+    handlers.push(
+      http.all(
+        ({ request }) => isIms(new URL(request.url)),
+        ({ request }) => answer(simulator, request, basePath, { ims: true }),
+      ),
+    );
   }
   // Catalog and Data Access before the API, so that a base URL above them cannot swallow them.
   for (const [service, option, fallback] of [
@@ -89,13 +98,28 @@ export function simulatorHandlers(
   ] as const) {
     if (option === false) continue;
     const root = under(new URL(option ?? `${base.origin}${fallback}`));
-    handlers.push(http.all(({ request }) => root.test(new URL(request.url)), ({ request }) => answer(simulator, request, root.path, { service })));
+    handlers.push(
+      http.all(
+        ({ request }) => root.test(new URL(request.url)),
+        ({ request }) => answer(simulator, request, root.path, { service }),
+      ),
+    );
   }
-  handlers.push(http.all(({ request }) => isUnderBase(new URL(request.url)), ({ request }) => answer(simulator, request, basePath)));
+  handlers.push(
+    http.all(
+      ({ request }) => isUnderBase(new URL(request.url)),
+      ({ request }) => answer(simulator, request, basePath),
+    ),
+  );
   return handlers;
 }
 
-async function answer(simulator: Pick<ExportJobsSimulator, 'dispatch'>, request: Request, basePath: string, dispatchOptions?: DispatchOptions): Promise<Response> {
+async function answer(
+  simulator: Pick<ExportJobsSimulator, 'dispatch'>,
+  request: Request,
+  basePath: string,
+  dispatchOptions?: DispatchOptions,
+): Promise<Response> {
   const outcome = await simulator.dispatch(request, basePath, dispatchOptions);
   try {
     await waitOut(outcome, request.signal);

@@ -10,16 +10,30 @@ export function statusText(status: number): string {
 
 export function jsonResponse(body: unknown, status: number, headers: Record<string, string> = {}): Response {
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, { status, headers });
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json;charset=utf-8', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json;charset=utf-8', ...headers },
+  });
 }
 
 /** The API gateway's body, for authentication and header problems: `{ error_code, message }`. */
-export function gatewayError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+export function gatewayError(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return jsonResponse({ error_code: code, message }, status, headers);
 }
 
 /** The Segmentation Service's body: `{ requestId, errors: { "404": [{ code, message }] }, type, title, status }`. */
-export function serviceError(status: number, code: string, messages: readonly string[], requestId: string, headers: Record<string, string> = {}): Response {
+export function serviceError(
+  status: number,
+  code: string,
+  messages: readonly string[],
+  requestId: string,
+  headers: Record<string, string> = {},
+): Response {
   const body = {
     requestId,
     errors: { [String(status)]: messages.map((message) => ({ code, message })) },
@@ -58,7 +72,13 @@ export function faultResponse(status: number, body: unknown, headers: Record<str
  * `{ type, title, status, detail, report: { additionalContext: { "request-id" } } }`. The codes are
  * the simulator's own (Adobe publishes none for these routes).
  */
-export function platformProblem(status: number, code: string, detail: string, requestId: string, headers: Record<string, string> = {}): Response {
+export function platformProblem(
+  status: number,
+  code: string,
+  detail: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): Response {
   return jsonResponse(
     {
       type: `http://ns.adobe.com/aep/errors/${code}`,

@@ -33,11 +33,13 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:
 
 type Problems = string[];
 
-
 /** Reads a create body: the stored request, or every problem found, in the API's words where known. */
 export function readCreateRequest(body: unknown): { request: StoredRequest } | { problems: Problems } {
   const problems: Problems = [];
-  if (!isObject(body)) return { problems: ['There is a problem extracting the user JSON, field(s) missing or invalid. Correct and try again.'] };
+  if (!isObject(body))
+    return {
+      problems: ['There is a problem extracting the user JSON, field(s) missing or invalid. Correct and try again.'],
+    };
 
   const destination = body.destination;
   let datasetId = '';
@@ -55,11 +57,14 @@ export function readCreateRequest(body: unknown): { request: StoredRequest } | {
   }
 
   const schema = body.schema;
-  if (!isObject(schema) || !isText(schema.name)) problems.push('schema.name is required and must be a non-empty string');
+  if (!isObject(schema) || !isText(schema.name))
+    problems.push('schema.name is required and must be a non-empty string');
   // Export jobs write profiles only; the docs name no other schema.
-  else if (schema.name !== PROFILE_SCHEMA) problems.push(`schema.name must be "${PROFILE_SCHEMA}", got "${schema.name}"`);
+  else if (schema.name !== PROFILE_SCHEMA)
+    problems.push(`schema.name must be "${PROFILE_SCHEMA}", got "${schema.name}"`);
 
-  if (body.fields !== undefined && typeof body.fields !== 'string') problems.push('fields must be a comma-separated string of field paths');
+  if (body.fields !== undefined && typeof body.fields !== 'string')
+    problems.push('fields must be a comma-separated string of field paths');
 
   let mergePolicy: StoredRequest['mergePolicy'] = { ...DEFAULT_MERGE_POLICY };
   if (body.mergePolicy !== undefined) {
@@ -91,7 +96,8 @@ export function readCreateRequest(body: unknown): { request: StoredRequest } | {
   };
   if (typeof body.fields === 'string') request.fields = body.fields;
   if (body.filter !== undefined) request.filter = structuredClone(body.filter) as StoredRequest['filter'];
-  if (body.additionalFields !== undefined) request.additionalFields = structuredClone(body.additionalFields) as Record<string, unknown>;
+  if (body.additionalFields !== undefined)
+    request.additionalFields = structuredClone(body.additionalFields) as Record<string, unknown>;
   return { request };
 }
 
@@ -108,10 +114,15 @@ function checkFilter(filter: unknown, problems: Problems): void {
           problems.push(`filter.segments[${index}].segmentId is required when segments are given`);
           return;
         }
-        if (segment.segmentNs !== undefined && !isText(segment.segmentNs)) problems.push(`filter.segments[${index}].segmentNs must be a non-empty string`);
+        if (segment.segmentNs !== undefined && !isText(segment.segmentNs))
+          problems.push(`filter.segments[${index}].segmentNs must be a non-empty string`);
         const status = segment.status;
-        const statusOk = status === undefined || typeof status === 'string' || (Array.isArray(status) && status.every((value) => typeof value === 'string'));
-        if (!statusOk) problems.push(`filter.segments[${index}].status must be an array of strings such as ["realized"]`);
+        const statusOk =
+          status === undefined ||
+          typeof status === 'string' ||
+          (Array.isArray(status) && status.every((value) => typeof value === 'string'));
+        if (!statusOk)
+          problems.push(`filter.segments[${index}].status must be an array of strings such as ["realized"]`);
       });
     }
   }
@@ -124,7 +135,8 @@ function checkFilter(filter: unknown, problems: Problems): void {
     }
   }
   checkTimestamp(filter.fromIngestTimestamp, 'filter.fromIngestTimestamp', problems);
-  if (filter.emptyProfiles !== undefined && typeof filter.emptyProfiles !== 'boolean') problems.push('filter.emptyProfiles must be a boolean');
+  if (filter.emptyProfiles !== undefined && typeof filter.emptyProfiles !== 'boolean')
+    problems.push('filter.emptyProfiles must be a boolean');
 }
 
 function checkAdditionalFields(value: unknown, problems: Problems): void {
@@ -138,12 +150,21 @@ function checkAdditionalFields(value: unknown, problems: Problems): void {
     problems.push('additionalFields.eventList must be an object');
     return;
   }
-  if (eventList.fields !== undefined && typeof eventList.fields !== 'string') problems.push('additionalFields.eventList.fields must be a string');
+  if (eventList.fields !== undefined && typeof eventList.fields !== 'string')
+    problems.push('additionalFields.eventList.fields must be a string');
   if (eventList.filter !== undefined) {
     if (!isObject(eventList.filter)) problems.push('additionalFields.eventList.filter must be an object');
     else {
-      checkTimestamp(eventList.filter.fromIngestTimestamp, 'additionalFields.eventList.filter.fromIngestTimestamp', problems);
-      checkTimestamp(eventList.filter.toIngestTimestamp, 'additionalFields.eventList.filter.toIngestTimestamp', problems);
+      checkTimestamp(
+        eventList.filter.fromIngestTimestamp,
+        'additionalFields.eventList.filter.fromIngestTimestamp',
+        problems,
+      );
+      checkTimestamp(
+        eventList.filter.toIngestTimestamp,
+        'additionalFields.eventList.filter.toIngestTimestamp',
+        problems,
+      );
     }
   }
 }
