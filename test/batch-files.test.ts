@@ -4,7 +4,14 @@
  */
 import { http, HttpResponse, passthrough } from 'msw';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ExportJobsClient, ExportJobsError, NotFoundError, RequestValidationError, UnsafeResponseError, type ExportJob } from '../src/index.js';
+import {
+  ExportJobsClient,
+  ExportJobsError,
+  NotFoundError,
+  RequestValidationError,
+  UnsafeResponseError,
+  type ExportJob,
+} from '../src/index.js';
 import { ExportJobsSimulator, type ExportJobsSimulatorOptions } from '../src/testing/index.js';
 import { simulatorHandlers } from '../src/testing/msw.js';
 import { BASE_URL, makeClient, server, TOKEN, useMsw } from './helpers/msw.js';
@@ -24,8 +31,14 @@ function useSimulator(options: ExportJobsSimulatorOptions = {}): ExportJobsSimul
 }
 
 /** Creates a job through the client and lets it finish. */
-async function finishedJob(request: Partial<Parameters<ExportJobsClient['createExportJob']>[0]> = {}): Promise<ExportJob> {
-  const job = await client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' }, ...request });
+async function finishedJob(
+  request: Partial<Parameters<ExportJobsClient['createExportJob']>[0]> = {},
+): Promise<ExportJob> {
+  const job = await client.createExportJob({
+    destination: { datasetId: 'ds-1' },
+    schema: { name: '_xdm.context.profile' },
+    ...request,
+  });
   simulator.advance(10_000);
   const done = await client.getExportJob(job.id);
   expect(done.status).toBe('SUCCEEDED');
@@ -39,7 +52,9 @@ function batchIdOf(job: ExportJob): string {
 
 /** The Data Access requests the simulator saw: path and query. */
 function dataAccessCalls(): Array<[string, Record<string, string>]> {
-  return simulator.requests.filter((request) => request.service === 'data-access').map((request) => [request.path, { ...request.query }]);
+  return simulator.requests
+    .filter((request) => request.service === 'data-access')
+    .map((request) => [request.path, { ...request.query }]);
 }
 
 beforeEach(() => {
@@ -116,8 +131,11 @@ describe('listBatchFiles', () => {
     expect(calls).toHaveLength(1 + 2 + 130);
   });
 
-  it('answers NotFoundError for a batch that holds nothing yet, an unknown one, or another sandbox\'s', async () => {
-    const job = await client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } });
+  it("answers NotFoundError for a batch that holds nothing yet, an unknown one, or another sandbox's", async () => {
+    const job = await client.createExportJob({
+      destination: { datasetId: 'ds-1' },
+      schema: { name: '_xdm.context.profile' },
+    });
     simulator.advance(2_000);
     const processing = await client.getExportJob(job.id);
     const batchId = batchIdOf(processing);
@@ -128,19 +146,35 @@ describe('listBatchFiles', () => {
     await expect(client.listBatchFiles(batchId, { sandboxName: 'prod' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it.each([['../x'], ['a/b'], ['a?b'], ['a#b'], ['a\\b'], ['']])('refuses the batch id %j before sending anything', async (batchId) => {
-    await expect(client.listBatchFiles(batchId)).rejects.toBeInstanceOf(RequestValidationError);
-    expect(simulator.requests).toEqual([]);
-  });
+  it.each([['../x'], ['a/b'], ['a?b'], ['a#b'], ['a\\b'], ['']])(
+    'refuses the batch id %j before sending anything',
+    async (batchId) => {
+      await expect(client.listBatchFiles(batchId)).rejects.toBeInstanceOf(RequestValidationError);
+      expect(simulator.requests).toEqual([]);
+    },
+  );
 
   it('lists over the loopback server, where the links carry 127.0.0.1', async () => {
-    const local = new ExportJobsSimulator({ clock: 'manual', exportFiles: { filesPerBatch: 120, bytesPerFile: 4, directories: true } });
+    const local = new ExportJobsSimulator({
+      clock: 'manual',
+      exportFiles: { filesPerBatch: 120, bytesPerFile: 4, directories: true },
+    });
     const loopback = await local.listen();
     // Real sockets: msw lets them through.
     server.use(http.all(`${loopback.url}/*`, () => passthrough()));
     try {
-      const direct = new ExportJobsClient({ accessToken: 't', apiKey: 'k', orgId: ORG, sandboxName: 'dev', baseUrl: loopback.baseUrl, maxRetries: 0 });
-      const job = await direct.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } });
+      const direct = new ExportJobsClient({
+        accessToken: 't',
+        apiKey: 'k',
+        orgId: ORG,
+        sandboxName: 'dev',
+        baseUrl: loopback.baseUrl,
+        maxRetries: 0,
+      });
+      const job = await direct.createExportJob({
+        destination: { datasetId: 'ds-1' },
+        schema: { name: '_xdm.context.profile' },
+      });
       local.advance(10_000);
       const batchId = batchIdOf(await direct.getExportJob(job.id));
       const files = await direct.listBatchFiles(batchId);
@@ -177,7 +211,11 @@ describe('links listBatchFiles will not follow', () => {
   ])('refuses a _links.next to %s, and sends nothing there', async (_, href) => {
     const reached = trap();
     simulator.addBatchFile('b1', 'a.parquet', 10);
-    server.use(http.get(`${EXPORT_URL}/batches/b1/files`, () => HttpResponse.json({ data: [entry('b1-1')], _page: { limit: 100, count: 1 }, _links: { next: { href } } })));
+    server.use(
+      http.get(`${EXPORT_URL}/batches/b1/files`, () =>
+        HttpResponse.json({ data: [entry('b1-1')], _page: { limit: 100, count: 1 }, _links: { next: { href } } }),
+      ),
+    );
     const error = await client.listBatchFiles('b1').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnsafeResponseError);
     expect(error).toMatchObject({ field: '_links.next.href', value: href });
@@ -188,23 +226,46 @@ describe('links listBatchFiles will not follow', () => {
     const reached = trap();
     simulator.addBatchFile('b1', 'a.parquet', 10);
     server.use(
-      http.get(`${EXPORT_URL}/files/b1-1`, () => HttpResponse.json({ data: [{ name: 'a.parquet', length: '10', _links: { self: { href: 'https://evil.test/files/b1-1?path=a.parquet' } } }] })),
+      http.get(`${EXPORT_URL}/files/b1-1`, () =>
+        HttpResponse.json({
+          data: [
+            {
+              name: 'a.parquet',
+              length: '10',
+              _links: { self: { href: 'https://evil.test/files/b1-1?path=a.parquet' } },
+            },
+          ],
+        }),
+      ),
     );
-    await expect(client.listBatchFiles('b1')).rejects.toMatchObject({ name: 'UnsafeResponseError', field: 'file link' });
+    await expect(client.listBatchFiles('b1')).rejects.toMatchObject({
+      name: 'UnsafeResponseError',
+      field: 'file link',
+    });
 
     server.use(
       http.get(`${EXPORT_URL}/files/b1-1`, () =>
-        HttpResponse.json({ data: [{ name: 'a.parquet', length: '10' }], _links: { next: { href: 'https://evil.test/data/foundation/export/files/b1-1?start=1' } } }),
+        HttpResponse.json({
+          data: [{ name: 'a.parquet', length: '10' }],
+          _links: { next: { href: 'https://evil.test/data/foundation/export/files/b1-1?start=1' } },
+        }),
       ),
     );
-    await expect(client.listBatchFiles('b1')).rejects.toMatchObject({ name: 'UnsafeResponseError', field: '_links.next.href' });
+    await expect(client.listBatchFiles('b1')).rejects.toMatchObject({
+      name: 'UnsafeResponseError',
+      field: '_links.next.href',
+    });
     expect(reached).toEqual([]);
   });
 
   it('stops at a _links.next that repeats a page, and at directories that loop', async () => {
     simulator.addBatchFile('b1', 'a.parquet', 10);
     const self = `${EXPORT_URL}/batches/b1/files?start=0&limit=100`;
-    server.use(http.get(`${EXPORT_URL}/batches/b1/files`, () => HttpResponse.json({ data: [entry('b1-1')], _links: { next: { href: self } } })));
+    server.use(
+      http.get(`${EXPORT_URL}/batches/b1/files`, () =>
+        HttpResponse.json({ data: [entry('b1-1')], _links: { next: { href: self } } }),
+      ),
+    );
     // The server's fault, so an UnsafeResponseError, like a link to another origin.
     const error = await client.listBatchFiles('b1').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnsafeResponseError);
@@ -214,9 +275,13 @@ describe('links listBatchFiles will not follow', () => {
     // b2-0 lists itself as its child: visited once, no endless walk.
     server.use(
       http.get(`${EXPORT_URL}/batches/b2/files`, () => HttpResponse.json({ data: [entry('b2-0')] })),
-      http.get(`${EXPORT_URL}/files/b2-0`, () => HttpResponse.json({ data: [entry('b2-0'), { name: 'x.parquet', length: '1' }] })),
+      http.get(`${EXPORT_URL}/files/b2-0`, () =>
+        HttpResponse.json({ data: [entry('b2-0'), { name: 'x.parquet', length: '1' }] }),
+      ),
     );
-    await expect(client.listBatchFiles('b2')).resolves.toEqual([expect.objectContaining({ name: 'x.parquet', dataSetFileId: 'b2-0' })]);
+    await expect(client.listBatchFiles('b2')).resolves.toEqual([
+      expect.objectContaining({ name: 'x.parquet', dataSetFileId: 'b2-0' }),
+    ]);
   });
 
   it('follows a relative-to-origin _links.next under Data Access', async () => {
@@ -226,10 +291,16 @@ describe('links listBatchFiles will not follow', () => {
       http.get(`${EXPORT_URL}/batches/b1/files`, ({ request }) => {
         const start = new URL(request.url).searchParams.get('start');
         return start === '0'
-          ? HttpResponse.json({ data: [entry('b1-1')], _links: { next: { href: '/data/foundation/export/batches/b1/files?start=1&limit=1' } } })
+          ? HttpResponse.json({
+              data: [entry('b1-1')],
+              _links: { next: { href: '/data/foundation/export/batches/b1/files?start=1&limit=1' } },
+            })
           : HttpResponse.json({ data: [entry('b1-2')] });
       }),
     );
-    await expect(client.listBatchFiles('b1')).resolves.toEqual([expect.objectContaining({ name: 'a.parquet' }), expect.objectContaining({ name: 'b.parquet' })]);
+    await expect(client.listBatchFiles('b1')).resolves.toEqual([
+      expect.objectContaining({ name: 'a.parquet' }),
+      expect.objectContaining({ name: 'b.parquet' }),
+    ]);
   });
 });

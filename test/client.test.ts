@@ -7,19 +7,33 @@ import {
   ResponseValidationError,
   VERSION,
 } from '../src/index.js';
-import { BASE_URL, JOBS_URL, TOKEN, json, jobBody, makeClient, respond, text, useMsw, validRequest } from './helpers/msw.js';
+import {
+  BASE_URL,
+  JOBS_URL,
+  TOKEN,
+  json,
+  jobBody,
+  makeClient,
+  respond,
+  text,
+  useMsw,
+  validRequest,
+} from './helpers/msw.js';
 
 useMsw();
 
 const credentials = { accessToken: TOKEN, apiKey: 'key', orgId: 'org@AdobeOrg', sandboxName: 'prod' };
 
 describe('ExportJobsClient configuration', () => {
-  it.each(['accessToken', 'apiKey', 'orgId', 'sandboxName'] as const)('refuses a missing %s at construction and names it', (option) => {
-    const options: Record<string, unknown> = { ...credentials };
-    delete options[option];
-    expect(() => new ExportJobsClient(options as never)).toThrow(ConfigurationError);
-    expect(() => new ExportJobsClient(options as never)).toThrow(new RegExp(`\`${option}\``));
-  });
+  it.each(['accessToken', 'apiKey', 'orgId', 'sandboxName'] as const)(
+    'refuses a missing %s at construction and names it',
+    (option) => {
+      const options: Record<string, unknown> = { ...credentials };
+      delete options[option];
+      expect(() => new ExportJobsClient(options as never)).toThrow(ConfigurationError);
+      expect(() => new ExportJobsClient(options as never)).toThrow(new RegExp(`\`${option}\``));
+    },
+  );
 
   it.each(['accessToken', 'apiKey', 'orgId', 'sandboxName'] as const)('refuses an empty %s', (option) => {
     const attempt = () => new ExportJobsClient({ ...credentials, [option]: '  ' });
@@ -72,7 +86,7 @@ describe('request headers', () => {
   it('calls a token function for each request, awaiting a promised token', async () => {
     const seen = respond('get', `${JOBS_URL}/100`, json(jobBody()));
     let calls = 0;
-    const client = makeClient({ accessToken: async () => `token-${++calls}` });
+    const client = makeClient({ accessToken: () => Promise.resolve(`token-${++calls}`) });
     await client.getExportJob(100);
     await client.getExportJob(100);
     expect(seen.map((request) => request.headers.get('authorization'))).toEqual(['Bearer token-1', 'Bearer token-2']);
@@ -91,7 +105,9 @@ describe('request headers', () => {
 
   it('replaces a caller header that differs only in case instead of sending both', async () => {
     const seen = respond('get', `${JOBS_URL}/100`, json(jobBody()));
-    await makeClient({ defaultHeaders: { Authorization: 'Bearer nope', 'X-Sandbox-Name': 'prod' } }).getExportJob(100, { headers: { 'X-API-KEY': 'other' } });
+    await makeClient({ defaultHeaders: { Authorization: 'Bearer nope', 'X-Sandbox-Name': 'prod' } }).getExportJob(100, {
+      headers: { 'X-API-KEY': 'other' },
+    });
     const headers = seen[0]!.headers;
     expect(headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
     expect(headers.get('x-sandbox-name')).toBe('dev');
@@ -118,7 +134,11 @@ describe('request headers', () => {
 
 describe('listExportJobs', () => {
   it('sends GET /export/jobs with limit, offset and status and returns the page', async () => {
-    const page = { records: [jobBody()], page: { sortField: 'createdTime', sort: 'desc', pageOffset: '1538615973895_100', pageSize: 1 }, link: { next: '/export/jobs/?limit=1&offset=1538615973895_100' } };
+    const page = {
+      records: [jobBody()],
+      page: { sortField: 'createdTime', sort: 'desc', pageOffset: '1538615973895_100', pageSize: 1 },
+      link: { next: '/export/jobs/?limit=1&offset=1538615973895_100' },
+    };
     const seen = respond('get', JOBS_URL, json(page));
     const result = await makeClient().listExportJobs({ limit: 1, offset: '1538615973896_101', status: 'SUCCEEDED' });
     expect(seen[0]!.url.searchParams.toString()).toBe('limit=1&offset=1538615973896_101&status=SUCCEEDED');
@@ -145,11 +165,17 @@ describe('listExportJobs', () => {
 describe('createExportJob', () => {
   it('POSTs the normalised JSON body and returns the created job', async () => {
     const seen = respond('post', JOBS_URL, json(jobBody({ id: 101 }), 200, { 'x-location': '/export/jobs/101' }));
-    const job = await makeClient().createExportJob({ ...validRequest, destination: { dataSetId: '5b7c86968f7b6501e21ba9df' } as never });
+    const job = await makeClient().createExportJob({
+      ...validRequest,
+      destination: { dataSetId: '5b7c86968f7b6501e21ba9df' } as never,
+    });
     expect(job.id).toBe(101);
     expect(seen[0]!.method).toBe('POST');
     expect(seen[0]!.headers.get('content-type')).toBe('application/json');
-    expect(JSON.parse(seen[0]!.body)).toEqual({ ...validRequest, destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false } });
+    expect(JSON.parse(seen[0]!.body)).toEqual({
+      ...validRequest,
+      destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false },
+    });
   });
 
   it('accepts 201 as well as 200', async () => {
@@ -160,10 +186,18 @@ describe('createExportJob', () => {
   it('sends nothing when the request is invalid, and lists every problem with its path', async () => {
     const seen = respond('post', JOBS_URL, json(jobBody()));
     const error = await makeClient()
-      .createExportJob({ destination: { datasetId: '' }, schema: { name: '' }, filter: { fromIngestTimestamp: '2018-01-01' } } as never)
+      .createExportJob({
+        destination: { datasetId: '' },
+        schema: { name: '' },
+        filter: { fromIngestTimestamp: '2018-01-01' },
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RequestValidationError);
-    expect((error as RequestValidationError).issues.map((issue) => issue.path)).toEqual(['filter.fromIngestTimestamp', 'destination.datasetId', 'schema.name']);
+    expect((error as RequestValidationError).issues.map((issue) => issue.path)).toEqual([
+      'filter.fromIngestTimestamp',
+      'destination.datasetId',
+      'schema.name',
+    ]);
     expect(seen).toHaveLength(0);
   });
 });
@@ -181,23 +215,43 @@ describe('getExportJob', () => {
     expect(seen[0]!.url.pathname).toBe('/data/core/ups/export/jobs/job%201%26x%3D2');
   });
 
-  it.each(['', '  ', '../1', '1/2', '1?x=1', '1#x', '..', -1, 1.5, Number.NaN])('refuses the id %j before sending anything', async (id) => {
-    const seen = respond('get', `${JOBS_URL}/:id`, json(jobBody()));
-    await expect(makeClient().getExportJob(id as string)).rejects.toThrow(RequestValidationError);
-    await expect(makeClient().cancelExportJob(id as string)).rejects.toThrow(/id/);
-    expect(seen).toHaveLength(0);
-  });
+  it.each(['', '  ', '../1', '1/2', '1?x=1', '1#x', '..', -1, 1.5, Number.NaN])(
+    'refuses the id %j before sending anything',
+    async (id) => {
+      const seen = respond('get', `${JOBS_URL}/:id`, json(jobBody()));
+      await expect(makeClient().getExportJob(id as string)).rejects.toThrow(RequestValidationError);
+      await expect(makeClient().cancelExportJob(id as string)).rejects.toThrow(/id/);
+      expect(seen).toHaveLength(0);
+    },
+  );
 
   it('maps a 404 to NotFoundError with the service error code and request id', async () => {
-    respond('get', `${JOBS_URL}/404`, json({ requestId: 'req-404', errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job not found' }] }, type: 'https://ns.adobe.com/aep/errors/UPAPI-113430-404', title: 'Not Found', status: 404 }, 404));
-    const error = await makeClient().getExportJob(404).catch((caught: unknown) => caught);
+    respond(
+      'get',
+      `${JOBS_URL}/404`,
+      json(
+        {
+          requestId: 'req-404',
+          errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job not found' }] },
+          type: 'https://ns.adobe.com/aep/errors/UPAPI-113430-404',
+          title: 'Not Found',
+          status: 404,
+        },
+        404,
+      ),
+    );
+    const error = await makeClient()
+      .getExportJob(404)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ status: 404, code: 'UPAPI-113430-404', requestId: 'req-404' });
   });
 
   it('throws ResponseValidationError with the raw body when a 200 is not an export job', async () => {
     respond('get', `${JOBS_URL}/1`, json({ status: 'NEW' }, 200, { 'x-request-id': 'srv-1' }));
-    const error = await makeClient().getExportJob(1).catch((caught: unknown) => caught);
+    const error = await makeClient()
+      .getExportJob(1)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(error).toMatchObject({ requestId: 'srv-1', body: '{"status":"NEW"}', status: 200 });
     expect((error as ResponseValidationError).issues.map((issue) => issue.path.join('.'))).toContain('id');
@@ -205,14 +259,24 @@ describe('getExportJob', () => {
 
   it('throws ResponseValidationError when a 200 body is not JSON', async () => {
     respond('get', `${JOBS_URL}/1`, text('<html>oops</html>', 200, { 'content-type': 'text/html' }));
-    await expect(makeClient().getExportJob(1)).rejects.toMatchObject({ name: 'ResponseValidationError', body: '<html>oops</html>' });
+    await expect(makeClient().getExportJob(1)).rejects.toMatchObject({
+      name: 'ResponseValidationError',
+      body: '<html>oops</html>',
+    });
   });
 });
 
 describe('cancelExportJob', () => {
   it('sends DELETE and returns the JSON body of a 200', async () => {
-    const seen = respond('delete', `${JOBS_URL}/100`, json({ status: true, message: 'Export job has been marked for cancelling' }));
-    await expect(makeClient().cancelExportJob(100)).resolves.toEqual({ status: true, message: 'Export job has been marked for cancelling' });
+    const seen = respond(
+      'delete',
+      `${JOBS_URL}/100`,
+      json({ status: true, message: 'Export job has been marked for cancelling' }),
+    );
+    await expect(makeClient().cancelExportJob(100)).resolves.toEqual({
+      status: true,
+      message: 'Export job has been marked for cancelling',
+    });
     expect(seen[0]!.method).toBe('DELETE');
   });
 

@@ -26,7 +26,10 @@ let simulator: ExportJobsSimulator;
 let client: ExportJobsClient;
 
 beforeEach(() => {
-  simulator = new ExportJobsSimulator({ clock: 'manual', credentials: { accessToken: TOKEN, apiKey: 'my-client-id', orgId: ORG } });
+  simulator = new ExportJobsSimulator({
+    clock: 'manual',
+    credentials: { accessToken: TOKEN, apiKey: 'my-client-id', orgId: ORG },
+  });
   server.use(...simulatorHandlers(simulator, { baseUrl: BASE_URL }));
   client = makeClient();
   vi.spyOn(Math, 'random').mockReturnValue(0);
@@ -36,23 +39,34 @@ describe('createProfileExportDataset', () => {
   it('creates the dataset on Catalog (baseUrl origin + /data/foundation/catalog) and resolves with its id', async () => {
     const id = await client.createProfileExportDataset({ name: 'Audience export' });
     expect(id).toMatch(/^[0-9a-f]{24}$/);
-    expect(simulator.datasets('dev')).toEqual([expect.objectContaining({ id, name: 'Audience export', orgId: ORG, sandboxName: 'dev' })]);
+    expect(simulator.datasets('dev')).toEqual([
+      expect.objectContaining({ id, name: 'Audience export', orgId: ORG, sandboxName: 'dev' }),
+    ]);
     expect(simulator.requests).toHaveLength(1);
     expect(simulator.requests[0]).toMatchObject({
       service: 'catalog',
       method: 'POST',
       path: '/dataSets',
       status: 201,
-      headers: { 'content-type': 'application/json', 'x-api-key': 'my-client-id', 'x-gw-ims-org-id': ORG, 'x-sandbox-name': 'dev', authorization: 'Bearer [redacted]' },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': 'my-client-id',
+        'x-gw-ims-org-id': ORG,
+        'x-sandbox-name': 'dev',
+        authorization: 'Bearer [redacted]',
+      },
     });
   });
 
-  it('sends the tutorial\'s body: the profile union schemaRef, persisted as parquet', async () => {
+  it("sends the tutorial's body: the profile union schemaRef, persisted as parquet", async () => {
     await client.createProfileExportDataset({ name: 'Profile Data Export', description: 'Nightly audience export' });
     expect(simulator.requests[0]!.body).toEqual({
       name: 'Profile Data Export',
       description: 'Nightly audience export',
-      schemaRef: { id: 'https://ns.adobe.com/xdm/context/profile__union', contentType: 'application/vnd.adobe.xed+json;version=1' },
+      schemaRef: {
+        id: 'https://ns.adobe.com/xdm/context/profile__union',
+        contentType: 'application/vnd.adobe.xed+json;version=1',
+      },
       fileDescription: { persisted: true, containerFormat: 'parquet', format: 'parquet' },
     });
     expect(PROFILE_UNION_SCHEMA_ID).toBe('https://ns.adobe.com/xdm/context/profile__union');
@@ -61,7 +75,7 @@ describe('createProfileExportDataset', () => {
     expect(Object.keys(simulator.requests[1]!.body as object)).toEqual(['name', 'schemaRef', 'fileDescription']);
   });
 
-  it('creates in the call\'s sandbox when one is given', async () => {
+  it("creates in the call's sandbox when one is given", async () => {
     const id = await client.createProfileExportDataset({ name: 'In prod' }, { sandboxName: 'prod' });
     expect(simulator.datasets('prod').map((dataset) => dataset.id)).toEqual([id]);
     expect(simulator.datasets('dev')).toEqual([]);
@@ -69,7 +83,11 @@ describe('createProfileExportDataset', () => {
 
   it.each([
     ['["@/dataSets/5c8c3c555033b814b69f947f"]', ['@/dataSets/5c8c3c555033b814b69f947f'], '5c8c3c555033b814b69f947f'],
-    ['["@/datasets/5b020a27e7040801dedba61b"] (the tutorial\'s casing)', ['@/datasets/5b020a27e7040801dedba61b'], '5b020a27e7040801dedba61b'],
+    [
+      '["@/datasets/5b020a27e7040801dedba61b"] (the tutorial\'s casing)',
+      ['@/datasets/5b020a27e7040801dedba61b'],
+      '5b020a27e7040801dedba61b',
+    ],
   ])('reads the id from %s', async (_, body, expected) => {
     respond('post', `${CATALOG_URL}/dataSets`, () => HttpResponse.json(body, { status: 201 }));
     await expect(client.createProfileExportDataset({ name: 'x' })).resolves.toBe(expected);
@@ -90,9 +108,18 @@ describe('createProfileExportDataset', () => {
     expect(simulator.requests).toEqual([]);
   });
 
-  it('maps Catalog\'s 400 platform problem to BadRequestError, with its detail', async () => {
+  it("maps Catalog's 400 platform problem to BadRequestError, with its detail", async () => {
     simulator.inject(
-      { kind: 'status', status: 400, body: { type: 'http://ns.adobe.com/aep/errors/CAT-1400-400', title: 'Bad Request', status: 400, detail: 'schemaRef.id is required.' } },
+      {
+        kind: 'status',
+        status: 400,
+        body: {
+          type: 'http://ns.adobe.com/aep/errors/CAT-1400-400',
+          title: 'Bad Request',
+          status: 400,
+          detail: 'schemaRef.id is required.',
+        },
+      },
       { match: { service: 'catalog' } },
     );
     const error = await client.createProfileExportDataset({ name: 'x' }).catch((caught: unknown) => caught);
@@ -106,7 +133,13 @@ describe('createProfileExportDataset', () => {
     // The SDK always sends a valid body; a raw request shows what Catalog answers an invalid one.
     const raw = await fetch(`${CATALOG_URL}/dataSets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'x-api-key': 'my-client-id', 'x-gw-ims-org-id': ORG, 'x-sandbox-name': 'dev', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'x-api-key': 'my-client-id',
+        'x-gw-ims-org-id': ORG,
+        'x-sandbox-name': 'dev',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ name: 'x', schemaRef: {} }),
     });
     expect(raw.status).toBe(400);
@@ -139,26 +172,41 @@ describe('createProfileExportDataset', () => {
     expect(custom.datasets().map((dataset) => dataset.id)).toEqual([id]);
   });
 
-  it('works through simulator.fetch, with the client\'s default URLs', async () => {
+  it("works through simulator.fetch, with the client's default URLs", async () => {
     const local = new ExportJobsSimulator({ clock: 'manual' });
-    const direct = new ExportJobsClient({ accessToken: 't', apiKey: 'k', orgId: ORG, sandboxName: 'dev', fetch: local.fetch });
+    const direct = new ExportJobsClient({
+      accessToken: 't',
+      apiKey: 'k',
+      orgId: ORG,
+      sandboxName: 'dev',
+      fetch: local.fetch,
+    });
     const id = await direct.createProfileExportDataset({ name: 'direct' });
     expect(local.datasets()[0]).toMatchObject({ id, name: 'direct' });
     // The export job then writes to it.
-    const job = await direct.createExportJob({ destination: { datasetId: id }, schema: { name: '_xdm.context.profile' } });
+    const job = await direct.createExportJob({
+      destination: { datasetId: id },
+      schema: { name: '_xdm.context.profile' },
+    });
     expect(job.destination.datasetId).toBe(id);
   });
 });
 
 describe('the hand-written Catalog answer', () => {
   it('is not retried after a 500 even with retries configured', async () => {
-    const seen = respond('post', `${CATALOG_URL}/dataSets`, () => HttpResponse.json({ title: 'boom', status: 500 }, { status: 500 }));
-    await expect(makeClient({ maxRetries: 5 }).createProfileExportDataset({ name: 'x' })).rejects.toBeInstanceOf(ServerError);
+    const seen = respond('post', `${CATALOG_URL}/dataSets`, () =>
+      HttpResponse.json({ title: 'boom', status: 500 }, { status: 500 }),
+    );
+    await expect(makeClient({ maxRetries: 5 }).createProfileExportDataset({ name: 'x' })).rejects.toBeInstanceOf(
+      ServerError,
+    );
     expect(seen).toHaveLength(1);
   });
 
   it('is read from the POST to {catalogUrl}/dataSets', async () => {
-    const seen = respond('post', `${CATALOG_URL}/dataSets`, () => HttpResponse.json(['@/dataSets/abc'], { status: 201 }));
+    const seen = respond('post', `${CATALOG_URL}/dataSets`, () =>
+      HttpResponse.json(['@/dataSets/abc'], { status: 201 }),
+    );
     await client.createProfileExportDataset({ name: 'x' });
     expect(seen[0]!.url.href).toBe(`${CATALOG_URL}/dataSets`);
   });

@@ -1,5 +1,18 @@
 import { execFile } from 'node:child_process';
-import { appendFile, copyFile, cp, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  copyFile,
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,11 +37,18 @@ async function runCheckDocsWith(
 ): Promise<{ code: number; output: string }> {
   const env = tmp === undefined ? process.env : { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
   try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [script, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await execFileAsync(process.execPath, [script, ...args], {
+      cwd,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, output: `${stdout}${stderr}` };
   } catch (error) {
     const { code, stdout = '', stderr = '' } = error as { code?: unknown; stdout?: string; stderr?: string };
-    return { code: typeof code === 'number' ? code : -1, output: `${stdout}${stderr}${code === undefined ? String(error) : ''}` };
+    return {
+      code: typeof code === 'number' ? code : -1,
+      output: `${stdout}${stderr}${code === undefined ? String(error) : ''}`,
+    };
   }
 }
 
@@ -52,8 +72,14 @@ it('the docs check reports a broken block with its file and line', { timeout: 12
   const root = await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-test-'));
   try {
     await mkdir(join(root, 'docs'));
-    await writeFile(join(root, 'README.md'), "# Broken\n\n```ts\nimport { ExportJobsClient } from 'aep-export-jobs';\n\nconst id: string = ExportJobsClient;\n```\n");
-    await writeFile(join(root, 'docs', 'fine.md'), "```ts\nimport { DEFAULT_TIMEOUT } from 'aep-export-jobs';\n\nconst ms: number = DEFAULT_TIMEOUT;\n```\n");
+    await writeFile(
+      join(root, 'README.md'),
+      "# Broken\n\n```ts\nimport { ExportJobsClient } from 'aep-export-jobs';\n\nconst id: string = ExportJobsClient;\n```\n",
+    );
+    await writeFile(
+      join(root, 'docs', 'fine.md'),
+      "```ts\nimport { DEFAULT_TIMEOUT } from 'aep-export-jobs';\n\nconst ms: number = DEFAULT_TIMEOUT;\n```\n",
+    );
     const { code, output } = await runCheckDocs('--docs-root', root);
     expect(code, output).toBe(1);
     expect(output).toMatch(/^README\.md:6:7 \(block 1, readme-01\.ts\): error TS2322/m);
@@ -63,80 +89,101 @@ it('the docs check reports a broken block with its file and line', { timeout: 12
   }
 });
 
-it('the docs check maps the package\'s public entry points to their sources, and only those', { timeout: 120_000 }, async () => {
-  const root = await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-test-'));
-  try {
-    await mkdir(join(root, 'docs'));
-    await writeFile(
-      join(root, 'README.md'),
-      [
-        '```ts',
-        "import { ExportJobsClient } from 'aep-export-jobs';",
-        "import { ExportJobsSimulator } from 'aep-export-jobs/testing';",
-        "import { simulatorHandlers } from 'aep-export-jobs/testing/msw';",
-        "import { setupServer } from 'msw/node';",
-        '',
-        "const simulator = new ExportJobsSimulator({ clock: 'manual' });",
-        'setupServer(...simulatorHandlers(simulator));',
-        "new ExportJobsClient({ accessToken: 't', apiKey: 'k', orgId: 'O@AdobeOrg', sandboxName: 's', fetch: simulator.fetch });",
-        '```',
-        '',
-      ].join('\n'),
-    );
-    await writeFile(join(root, 'docs', 'internal.md'), "```ts\nimport { ExportJobsClient } from 'aep-export-jobs/client';\n```\n");
-    const { code, output } = await runCheckDocs('--docs-root', root);
-    expect(code, output).toBe(1);
-    expect(output).toMatch(/^docs\/internal\.md:2:\d+ \(block 1, docs-internal-01\.ts\): error TS2307: Cannot find module 'aep-export-jobs\/client'/m);
-    expect(output).not.toContain('README.md:');
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-});
+it(
+  "the docs check maps the package's public entry points to their sources, and only those",
+  { timeout: 120_000 },
+  async () => {
+    const root = await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-test-'));
+    try {
+      await mkdir(join(root, 'docs'));
+      await writeFile(
+        join(root, 'README.md'),
+        [
+          '```ts',
+          "import { ExportJobsClient } from 'aep-export-jobs';",
+          "import { ExportJobsSimulator } from 'aep-export-jobs/testing';",
+          "import { simulatorHandlers } from 'aep-export-jobs/testing/msw';",
+          "import { setupServer } from 'msw/node';",
+          '',
+          "const simulator = new ExportJobsSimulator({ clock: 'manual' });",
+          'setupServer(...simulatorHandlers(simulator));',
+          "new ExportJobsClient({ accessToken: 't', apiKey: 'k', orgId: 'O@AdobeOrg', sandboxName: 's', fetch: simulator.fetch });",
+          '```',
+          '',
+        ].join('\n'),
+      );
+      await writeFile(
+        join(root, 'docs', 'internal.md'),
+        "```ts\nimport { ExportJobsClient } from 'aep-export-jobs/client';\n```\n",
+      );
+      const { code, output } = await runCheckDocs('--docs-root', root);
+      expect(code, output).toBe(1);
+      expect(output).toMatch(
+        /^docs\/internal\.md:2:\d+ \(block 1, docs-internal-01\.ts\): error TS2307: Cannot find module 'aep-export-jobs\/client'/m,
+      );
+      expect(output).not.toContain('README.md:');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  },
+);
 
-it('the docs check names the Markdown file and line wherever the repository is cloned and whatever TMPDIR is', { timeout: 120_000 }, async () => {
-  // tsc names files relative to the folder it runs in. The check once resolved those names against
-  // its temporary folder instead, which was right only when the repository and TMPDIR sat at the
-  // same depth: on most clones `npm test` failed. Here a copy of the repository, the folder the check
-  // runs from, TMPDIR and the folder TMPDIR links to are all at different depths from one another.
-  const base = await realpath(await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-where-')));
-  try {
-    const docsRoot = join(base, 'docs-root');
-    await mkdir(docsRoot);
-    await writeFile(join(docsRoot, 'README.md'), "# Broken\n\n```ts\nimport { ExportJobsClient } from 'aep-export-jobs';\n\nconst id: string = ExportJobsClient;\n```\n");
+it(
+  'the docs check names the Markdown file and line wherever the repository is cloned and whatever TMPDIR is',
+  { timeout: 120_000 },
+  async () => {
+    // tsc names files relative to the folder it runs in. The check once resolved those names against
+    // its temporary folder instead, which was right only when the repository and TMPDIR sat at the
+    // same depth: on most clones `npm test` failed. Here a copy of the repository, the folder the check
+    // runs from, TMPDIR and the folder TMPDIR links to are all at different depths from one another.
+    const base = await realpath(await mkdtemp(join(tmpdir(), 'aep-export-jobs-docs-where-')));
+    try {
+      const docsRoot = join(base, 'docs-root');
+      await mkdir(docsRoot);
+      await writeFile(
+        join(docsRoot, 'README.md'),
+        "# Broken\n\n```ts\nimport { ExportJobsClient } from 'aep-export-jobs';\n\nconst id: string = ExportJobsClient;\n```\n",
+      );
 
-    // A copy of the repository further down: the check, package.json and src/, with node_modules
-    // linked. Its src/index.ts gets a type error, which must be named relative to the copy.
-    const copy = join(base, 'one', 'two', 'three', 'four', 'repo');
-    await mkdir(join(copy, 'scripts'), { recursive: true });
-    await copyFile(checkDocs, join(copy, 'scripts', 'check-docs.mjs'));
-    await copyFile(join(repo, 'package.json'), join(copy, 'package.json'));
-    await cp(join(repo, 'src'), join(copy, 'src'), { recursive: true });
-    await symlink(join(repo, 'node_modules'), join(copy, 'node_modules'), 'dir');
-    const brokenLine = (await readFile(join(copy, 'src', 'index.ts'), 'utf8')).split('\n').length + 1;
-    await appendFile(join(copy, 'src', 'index.ts'), "\nexport const brokenOnPurpose: number = 'not a number';\n");
+      // A copy of the repository further down: the check, package.json and src/, with node_modules
+      // linked. Its src/index.ts gets a type error, which must be named relative to the copy.
+      const copy = join(base, 'one', 'two', 'three', 'four', 'repo');
+      await mkdir(join(copy, 'scripts'), { recursive: true });
+      await copyFile(checkDocs, join(copy, 'scripts', 'check-docs.mjs'));
+      await copyFile(join(repo, 'package.json'), join(copy, 'package.json'));
+      await cp(join(repo, 'src'), join(copy, 'src'), { recursive: true });
+      await symlink(join(repo, 'node_modules'), join(copy, 'node_modules'), 'dir');
+      const brokenLine = (await readFile(join(copy, 'src', 'index.ts'), 'utf8')).split('\n').length + 1;
+      await appendFile(join(copy, 'src', 'index.ts'), "\nexport const brokenOnPurpose: number = 'not a number';\n");
 
-    // TMPDIR is a link (as /tmp is on macOS) to a folder deeper still.
-    const realTmp = join(base, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'tmp');
-    await mkdir(realTmp, { recursive: true });
-    await symlink(realTmp, join(base, 'tmp-link'), 'dir');
+      // TMPDIR is a link (as /tmp is on macOS) to a folder deeper still.
+      const realTmp = join(base, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'tmp');
+      await mkdir(realTmp, { recursive: true });
+      await symlink(realTmp, join(base, 'tmp-link'), 'dir');
 
-    const { code, output } = await runCheckDocsWith(
-      { script: join(copy, 'scripts', 'check-docs.mjs'), cwd: dirname(base), tmp: join(base, 'tmp-link') },
-      '--keep',
-      '--docs-root',
-      docsRoot,
-    );
-    expect(code, output).toBe(1);
-    // --keep prints where the blocks were written: under the TMPDIR given, so that TMPDIR was used.
-    expect(output).toContain(`check-docs: the blocks are in ${join(realTmp, 'aep-export-jobs-docs-')}`);
-    expect(output).toMatch(/^README\.md:6:7 \(block 1, readme-01\.ts\): error TS2322/m);
-    expect(output).toMatch(new RegExp(`^src/index\\.ts:${brokenLine}:14: error TS2322`, 'm'));
-    // Every diagnostic names a Markdown file or a file of the repository, never a path out of it.
-    expect(output.split('\n').filter((line) => /error TS\d+/.test(line) && !/^(README\.md|docs\/[^/]+\.md|src\/)\S*:\d+:\d+/.test(line)), output).toEqual([]);
-  } finally {
-    await rm(base, { recursive: true, force: true });
-  }
-});
+      const { code, output } = await runCheckDocsWith(
+        { script: join(copy, 'scripts', 'check-docs.mjs'), cwd: dirname(base), tmp: join(base, 'tmp-link') },
+        '--keep',
+        '--docs-root',
+        docsRoot,
+      );
+      expect(code, output).toBe(1);
+      // --keep prints where the blocks were written: under the TMPDIR given, so that TMPDIR was used.
+      expect(output).toContain(`check-docs: the blocks are in ${join(realTmp, 'aep-export-jobs-docs-')}`);
+      expect(output).toMatch(/^README\.md:6:7 \(block 1, readme-01\.ts\): error TS2322/m);
+      expect(output).toMatch(new RegExp(`^src/index\\.ts:${brokenLine}:14: error TS2322`, 'm'));
+      // Every diagnostic names a Markdown file or a file of the repository, never a path out of it.
+      expect(
+        output
+          .split('\n')
+          .filter((line) => /error TS\d+/.test(line) && !/^(README\.md|docs\/[^/]+\.md|src\/)\S*:\d+:\d+/.test(line)),
+        output,
+      ).toEqual([]);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  },
+);
 
 it('the README gives the two set-up commands', async () => {
   const readme = await readFile(join(repo, 'README.md'), 'utf8');
@@ -190,8 +237,13 @@ function anchors(markdown: string): Set<string> {
   return found;
 }
 
-it('every relative link in the README, the docs, the examples\' README and the CHANGELOG leads somewhere', async () => {
-  const documents = ['README.md', 'CHANGELOG.md', 'examples/README.md', ...(await readdir(join(repo, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+it("every relative link in the README, the docs, the examples' README and the CHANGELOG leads somewhere", async () => {
+  const documents = [
+    'README.md',
+    'CHANGELOG.md',
+    'examples/README.md',
+    ...(await readdir(join(repo, 'docs'))).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`),
+  ];
   const broken: string[] = [];
   for (const document of documents) {
     const text = await readFile(join(repo, document), 'utf8');
@@ -206,7 +258,8 @@ it('every relative link in the README, the docs, the examples\' README and the C
         broken.push(`${document}: ${target} (no such file)`);
         continue;
       }
-      if (anchor && file.endsWith('.md') && !anchors(targetText ?? '').has(anchor)) broken.push(`${document}: ${target} (no such heading)`);
+      if (anchor && file.endsWith('.md') && !anchors(targetText ?? '').has(anchor))
+        broken.push(`${document}: ${target} (no such heading)`);
     }
   }
   expect(broken).toEqual([]);

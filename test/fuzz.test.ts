@@ -60,7 +60,10 @@ const ofKind = (kind: Kind) => fixtures.filter((fixture) => fixture.kind === kin
 
 /** A complete job from an example, to host the destination fragments. */
 const hostJob = ofKind('job')[0] as Record<string, unknown>;
-const jobExamples = [...ofKind('job'), ...ofKind('destination').map((fragment) => ({ ...hostJob, ...(fragment as object) }))];
+const jobExamples = [
+  ...ofKind('job'),
+  ...ofKind('destination').map((fragment) => ({ ...hostJob, ...(fragment as object) })),
+];
 const listExamples = ofKind('list');
 const cancelExamples = ofKind('cancel');
 const requestExamples = ofKind('createRequest');
@@ -69,7 +72,8 @@ const requestExamples = ofKind('createRequest');
 // Structural mutations
 
 type Path = Array<string | number>;
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Every path in a JSON value, the root (`[]`) first. A mutation can share an object under its own
@@ -80,7 +84,8 @@ function pathsOf(value: unknown, prefix: Path = [], out: Path[] = [], ancestors 
   if (typeof value !== 'object' || value === null || ancestors.has(value) || prefix.length > 32) return out;
   ancestors.add(value);
   if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...prefix, index], out, ancestors));
-  else if (isRecord(value)) for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out, ancestors);
+  else if (isRecord(value))
+    for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], out, ancestors);
   ancestors.delete(value);
   return out;
 }
@@ -90,7 +95,19 @@ function setOwn(target: Record<string, unknown> | unknown[], key: string | numbe
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const MUTATIONS = ['drop', 'toNumber', 'toString', 'toNull', 'toBoolean', 'wrapInArray', 'unwrap', 'empty', 'replace', 'insertKey', 'extreme'] as const;
+const MUTATIONS = [
+  'drop',
+  'toNumber',
+  'toString',
+  'toNull',
+  'toBoolean',
+  'wrapInArray',
+  'unwrap',
+  'empty',
+  'replace',
+  'insertKey',
+  'extreme',
+] as const;
 type MutationKind = (typeof MUTATIONS)[number];
 interface Mutation {
   kind: MutationKind;
@@ -101,8 +118,47 @@ interface Mutation {
   extreme: unknown;
 }
 
-const TRICKY_KEYS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'dataSetId', 'datasetId', 'segmentPerBatch', 'batches', 'status', 'id', 'records', 'link', 'next', 'errors', 'then'];
-const EXTREMES = [0, -1, 0.5, -0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, '', ' ', '0', '-1', '1e3', 'NaN', 'null', '{}', [], {}, [[]], true, false, null];
+const TRICKY_KEYS = [
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '',
+  'dataSetId',
+  'datasetId',
+  'segmentPerBatch',
+  'batches',
+  'status',
+  'id',
+  'records',
+  'link',
+  'next',
+  'errors',
+  'then',
+];
+const EXTREMES = [
+  0,
+  -1,
+  0.5,
+  -0,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e3',
+  'NaN',
+  'null',
+  '{}',
+  [],
+  {},
+  [[]],
+  true,
+  false,
+  null,
+];
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom(...MUTATIONS),
@@ -116,9 +172,15 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
 function mutateValue(value: unknown, mutation: Mutation): unknown {
   switch (mutation.kind) {
     case 'toNumber':
-      return typeof value === 'string' ? (Number.isFinite(Number(value)) ? Number(value) : value.length) : typeof value === 'number' ? value + 1 : 42;
+      return typeof value === 'string'
+        ? Number.isFinite(Number(value))
+          ? Number(value)
+          : value.length
+        : typeof value === 'number'
+          ? value + 1
+          : 42;
     case 'toString':
-      return typeof value === 'string' ? `${value}x` : JSON.stringify(value) ?? 'undefined';
+      return typeof value === 'string' ? `${value}x` : (JSON.stringify(value) ?? 'undefined');
     case 'toNull':
       return null;
     case 'toBoolean':
@@ -126,7 +188,7 @@ function mutateValue(value: unknown, mutation: Mutation): unknown {
     case 'wrapInArray':
       return [value];
     case 'unwrap':
-      return Array.isArray(value) ? value[0] ?? null : isRecord(value) ? Object.values(value)[0] ?? null : value;
+      return Array.isArray(value) ? (value[0] ?? null) : isRecord(value) ? (Object.values(value)[0] ?? null) : value;
     case 'empty':
       return Array.isArray(value) ? [] : isRecord(value) ? {} : typeof value === 'string' ? '' : 0;
     case 'replace':
@@ -172,7 +234,9 @@ function applyMutations(original: unknown, mutations: readonly Mutation[]): unkn
 const mutationsArb = fc.array(mutationArb, { minLength: 1, maxLength: 4 });
 /** One of `examples`, mutated. */
 const mutatedFrom = (examples: readonly unknown[]) =>
-  fc.tuple(fc.constantFrom(...examples), mutationsArb).map(([example, mutations]) => applyMutations(example, mutations));
+  fc
+    .tuple(fc.constantFrom(...examples), mutationsArb)
+    .map(([example, mutations]) => applyMutations(example, mutations));
 
 // ---------------------------------------------------------------------------------------------
 // The client's parse path
@@ -181,7 +245,11 @@ type Operation = 'get' | 'list' | 'cancel';
 const OPERATIONS: Operation[] = ['get', 'list', 'cancel'];
 
 /** A client whose every response is `body` with this status and headers, so the real transport and parse path run. */
-function clientAnswering(body: string, status = 200, headers: Record<string, string> = { 'content-type': 'application/json' }): ExportJobsClient {
+function clientAnswering(
+  body: string,
+  status = 200,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): ExportJobsClient {
   return new ExportJobsClient({
     accessToken: 'fuzz-access-token',
     apiKey: 'fuzz-client-id',
@@ -189,7 +257,7 @@ function clientAnswering(body: string, status = 200, headers: Record<string, str
     sandboxName: 'dev',
     baseUrl: 'https://platform.test/data/core/ups',
     maxRetries: 0,
-    fetch: async () => new Response(body, { status, headers }),
+    fetch: () => Promise.resolve(new Response(body, { status, headers })),
   });
 }
 
@@ -213,7 +281,10 @@ const bodyOf = (value: unknown): string => {
  * Sends `body` through the operation; asserts the outcome is a parsed value or a
  * `ResponseValidationError` carrying that body and status 200. Returns the parsed value, if any.
  */
-async function expectParsedOrValidationError(operation: Operation, body: string): Promise<{ ok: true; value: unknown } | { ok: false }> {
+async function expectParsedOrValidationError(
+  operation: Operation,
+  body: string,
+): Promise<{ ok: true; value: unknown } | { ok: false }> {
   const outcome = await call(clientAnswering(body), operation).then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
@@ -221,7 +292,10 @@ async function expectParsedOrValidationError(operation: Operation, body: string)
   if (outcome.ok) return outcome;
   const { error } = outcome;
   if (!(error instanceof ResponseValidationError)) {
-    throw new Error(`${operation} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)} for body ${body.slice(0, 500)}`, { cause: error });
+    throw new Error(
+      `${operation} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)} for body ${body.slice(0, 500)}`,
+      { cause: error },
+    );
   }
   expect(error.status).toBe(200);
   expect(error.body).toBe(body);
@@ -243,20 +317,36 @@ describe('response parsing through the client throws nothing but ResponseValidat
 
   it('for arbitrary values serialised as the body (fc.anything)', async () => {
     await fc.assert(
-      fc.asyncProperty(operationArb, fc.anything({ withBigInt: true, withDate: true, withSparseArray: true, withNullPrototype: true, withBoxedValues: true }), async (operation, value) => {
-        await expectParsedOrValidationError(operation, bodyOf(value));
-      }),
+      fc.asyncProperty(
+        operationArb,
+        fc.anything({
+          withBigInt: true,
+          withDate: true,
+          withSparseArray: true,
+          withNullPrototype: true,
+          withBoxedValues: true,
+        }),
+        async (operation, value) => {
+          await expectParsedOrValidationError(operation, bodyOf(value));
+        },
+      ),
       { numRuns: ASYNC_RUNS },
     );
   });
 
   it('for arbitrary text, and Adobe examples cut off part-way', async () => {
     const examples = [...jobExamples, ...listExamples, ...cancelExamples].map((example) => JSON.stringify(example));
-    const truncated = fc.tuple(fc.constantFrom(...examples), fc.nat()).map(([text, cut]) => text.slice(0, cut % text.length));
+    const truncated = fc
+      .tuple(fc.constantFrom(...examples), fc.nat())
+      .map(([text, cut]) => text.slice(0, cut % text.length));
     await fc.assert(
-      fc.asyncProperty(operationArb, fc.oneof(fc.string(), fc.string({ unit: 'binary' }), truncated), async (operation, body) => {
-        await expectParsedOrValidationError(operation, body);
-      }),
+      fc.asyncProperty(
+        operationArb,
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), truncated),
+        async (operation, body) => {
+          await expectParsedOrValidationError(operation, body);
+        },
+      ),
       { numRuns: ASYNC_RUNS },
     );
   });
@@ -291,14 +381,18 @@ describe('lenient reading of mutated examples', () => {
   const insertUnknownKeys = (example: unknown, inserts: Array<{ at: number; key: string; value: unknown }>) => {
     const copy = structuredClone(example);
     for (const insert of inserts) {
-      const at = (path: Path): unknown => path.reduce<unknown>((value, step) => (value as Record<string | number, unknown>)[step], copy);
+      const at = (path: Path): unknown =>
+        path.reduce<unknown>((value, step) => (value as Record<string | number, unknown>)[step], copy);
       const objects = pathsOf(copy).filter((path) => acceptsUnknownKeys(path) && isRecord(at(path)));
       const target = at(objects[insert.at % objects.length]!) as Record<string, unknown>;
       setOwn(target, `x_unknown_${insert.key}`, insert.value);
     }
     return copy;
   };
-  const insertsArb = fc.array(fc.record({ at: fc.nat(), key: fc.string({ maxLength: 8 }), value: fc.jsonValue({ maxDepth: 2 }) }), { minLength: 1, maxLength: 5 });
+  const insertsArb = fc.array(
+    fc.record({ at: fc.nat(), key: fc.string({ maxLength: 8 }), value: fc.jsonValue({ maxDepth: 2 }) }),
+    { minLength: 1, maxLength: 5 },
+  );
 
   it("unknown keys added anywhere in Adobe's job and list examples never fail the parse, and are kept", async () => {
     await fc.assert(
@@ -349,12 +443,19 @@ describe('job ids', () => {
   it('a job id that parses is a safe integer equal to the one sent, so get, cancel and waitForCompletion can send it back', () => {
     fc.assert(
       fc.property(idArb, (id) => {
-        const parsed = ExportJobSchema.safeParse({ id, status: 'NEW', destination: { datasetId: 'd' }, creationTime: 1 });
+        const parsed = ExportJobSchema.safeParse({
+          id,
+          status: 'NEW',
+          destination: { datasetId: 'd' },
+          creationTime: 1,
+        });
         if (!parsed.success) return;
         // The client refuses ids that are not safe integers (jobIdSegment), so a parsed id that is
         // not one is a job the caller can never read again; a rounded one would be another job.
         expect(Number.isSafeInteger(parsed.data.id), `id ${JSON.stringify(id)} parsed to ${parsed.data.id}`).toBe(true);
-        expect(String(parsed.data.id), `id ${JSON.stringify(id)} parsed to ${parsed.data.id}`).toBe(String(BigInt(String(id))));
+        expect(String(parsed.data.id), `id ${JSON.stringify(id)} parsed to ${parsed.data.id}`).toBe(
+          String(BigInt(String(id))),
+        );
       }),
       { numRuns: RUNS },
     );
@@ -366,29 +467,57 @@ describe('error responses through the client throw nothing but ApiError', () => 
   const errorBody = fc.oneof(
     fc.jsonValue().map(bodyOf),
     fc.string(),
-    fc.record({ error_code: fc.oneof(fc.string(), fc.integer(), fc.jsonValue()), message: fc.jsonValue() }, { requiredKeys: [] }).map(bodyOf),
-    fc.record({ errors: fc.jsonValue(), title: fc.jsonValue(), requestId: fc.jsonValue(), retryAfterMs: fc.jsonValue() }, { requiredKeys: [] }).map(bodyOf),
-    fc.record({ type: fc.jsonValue(), title: fc.jsonValue(), detail: fc.jsonValue(), report: fc.jsonValue() }, { requiredKeys: [] }).map(bodyOf),
+    fc
+      .record(
+        { error_code: fc.oneof(fc.string(), fc.integer(), fc.jsonValue()), message: fc.jsonValue() },
+        { requiredKeys: [] },
+      )
+      .map(bodyOf),
+    fc
+      .record(
+        { errors: fc.jsonValue(), title: fc.jsonValue(), requestId: fc.jsonValue(), retryAfterMs: fc.jsonValue() },
+        { requiredKeys: [] },
+      )
+      .map(bodyOf),
+    fc
+      .record(
+        { type: fc.jsonValue(), title: fc.jsonValue(), detail: fc.jsonValue(), report: fc.jsonValue() },
+        { requiredKeys: [] },
+      )
+      .map(bodyOf),
   );
   const contentType = fc.constantFrom('application/json', 'text/html', 'text/plain', 'application/problem+json');
 
   it('for any error status with any body, the call rejects with an ApiError of that status and a readable message', async () => {
     await fc.assert(
-      fc.asyncProperty(operationArb, errorStatus, errorBody, contentType, fc.option(fc.oneof(fc.nat().map(String), fc.string())), async (operation, status, body, type, retryAfter) => {
-        const client = clientAnswering(body, status, { 'content-type': type, ...(retryAfter === null ? {} : { 'retry-after': retryAfter }) });
-        const error = await call(client, operation).then(
-          () => undefined,
-          (caught: unknown) => caught,
-        );
-        if (!(error instanceof ApiError)) {
-          throw new Error(`${operation} answered ${status} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
-        }
-        expect(error.status).toBe(status);
-        expect(error.message).toMatch(new RegExp(`-> ${status}`));
-        expect(error.message.length).toBeLessThan(2_000);
-        expect(() => JSON.stringify(error)).not.toThrow();
-        if (error.retryAfter !== undefined) expect(error.retryAfter).toBeGreaterThanOrEqual(0);
-      }),
+      fc.asyncProperty(
+        operationArb,
+        errorStatus,
+        errorBody,
+        contentType,
+        fc.option(fc.oneof(fc.nat().map(String), fc.string())),
+        async (operation, status, body, type, retryAfter) => {
+          const client = clientAnswering(body, status, {
+            'content-type': type,
+            ...(retryAfter === null ? {} : { 'retry-after': retryAfter }),
+          });
+          const error = await call(client, operation).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          if (!(error instanceof ApiError)) {
+            throw new Error(
+              `${operation} answered ${status} threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+              { cause: error },
+            );
+          }
+          expect(error.status).toBe(status);
+          expect(error.message).toMatch(new RegExp(`-> ${status}`));
+          expect(error.message.length).toBeLessThan(2_000);
+          expect(() => JSON.stringify(error)).not.toThrow();
+          if (error.retryAfter !== undefined) expect(error.retryAfter).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: ASYNC_RUNS },
     );
   });
@@ -403,20 +532,36 @@ const extrasArb = fc.dictionary(
   fc.jsonValue({ maxDepth: 2 }),
   { maxKeys: 2 },
 );
-const withExtras = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> => fc.tuple(extrasArb, arb).map(([extras, value]) => ({ ...extras, ...value }));
+const withExtras = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T> =>
+  fc.tuple(extrasArb, arb).map(([extras, value]) => ({ ...extras, ...value }));
 /** A record whose keys are all optional except `required`. */
 const partial = <T extends Record<string, fc.Arbitrary<unknown>>>(model: T, required: Array<keyof T & string> = []) =>
   withExtras(fc.record(model, { requiredKeys: required }) as fc.Arbitrary<Record<string, unknown>>);
 
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true });
 const segmentStatus = fc.oneof(fc.constantFrom('realized', 'existing', 'exited'), fc.string({ maxLength: 10 }));
-const batchArb = partial({ segmentId: fc.string(), segmentNs: fc.constantFrom('ups', 'AAM', 'AdCloud'), status: fc.array(segmentStatus, { maxLength: 3 }), batchId: fc.string() });
+const batchArb = partial({
+  segmentId: fc.string(),
+  segmentNs: fc.constantFrom('ups', 'AAM', 'AdCloud'),
+  status: fc.array(segmentStatus, { maxLength: 3 }),
+  batchId: fc.string(),
+});
 const singleBatchDestination = partial(
-  { datasetId: fc.string(), segmentPerBatch: fc.constant(false), batchId: fc.string(), batches: fc.array(batchArb, { maxLength: 2 }) },
+  {
+    datasetId: fc.string(),
+    segmentPerBatch: fc.constant(false),
+    batchId: fc.string(),
+    batches: fc.array(batchArb, { maxLength: 2 }),
+  },
   ['datasetId', 'segmentPerBatch'],
 );
 const segmentPerBatchDestination = partial(
-  { datasetId: fc.string(), segmentPerBatch: fc.constant(true), batches: fc.array(batchArb, { maxLength: 3 }), batchId: fc.string() },
+  {
+    datasetId: fc.string(),
+    segmentPerBatch: fc.constant(true),
+    batches: fc.array(batchArb, { maxLength: 3 }),
+    batchId: fc.string(),
+  },
   ['datasetId', 'segmentPerBatch', 'batches'],
 );
 const timing = partial({ startTimeInMs: finite, endTimeInMs: finite, totalTimeInMs: finite });
@@ -430,13 +575,26 @@ const jobArb = partial(
     schema: partial({ name: fc.string() }, ['name']),
     imsOrgId: fc.string(),
     filter: partial({
-      segments: fc.array(partial({ segmentId: fc.string(), segmentNs: fc.string({ maxLength: 8 }), status: fc.array(segmentStatus, { maxLength: 3 }) }, ['segmentId']), { maxLength: 3 }),
+      segments: fc.array(
+        partial(
+          {
+            segmentId: fc.string(),
+            segmentNs: fc.string({ maxLength: 8 }),
+            status: fc.array(segmentStatus, { maxLength: 3 }),
+          },
+          ['segmentId'],
+        ),
+        { maxLength: 3 },
+      ),
       segmentQualificationTime: partial({ startTime: fc.string(), endTime: fc.string() }),
       fromIngestTimestamp: fc.string(),
       emptyProfiles: fc.boolean(),
     }),
     additionalFields: partial({
-      eventList: partial({ fields: fc.string(), filter: partial({ fromIngestTimestamp: fc.string(), toIngestTimestamp: fc.string() }) }),
+      eventList: partial({
+        fields: fc.string(),
+        filter: partial({ fromIngestTimestamp: fc.string(), toIngestTimestamp: fc.string() }),
+      }),
     }),
     mergePolicy: partial({ id: fc.string(), version: finite }, ['id']),
     profileInstanceId: fc.string(),
@@ -446,7 +604,11 @@ const jobArb = partial(
       profileExportTime: timing,
       aCPDatasetWriteTime: timing,
       totalExportedProfileCounter: fc.nat(),
-      exportedProfileByNamespaceCounter: fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('ups', 'ECID', 'email', 'constructor', 'toString')), fc.nat(), { maxKeys: 3 }),
+      exportedProfileByNamespaceCounter: fc.dictionary(
+        fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('ups', 'ECID', 'email', 'constructor', 'toString')),
+        fc.nat(),
+        { maxKeys: 3 },
+      ),
     }),
     computeGatewayJobId: partial({ exportJob: fc.string(), pushJob: fc.string() }),
     creationTime: finite,
@@ -468,13 +630,23 @@ describe('generated well-formed jobs', () => {
 
   it('come back unchanged through the client, from get and as the records of a list page', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(jobArb, { minLength: 1, maxLength: 3 }), fc.oneof(fc.constant(''), fc.constant('/export/jobs/?limit=3&offset=1_1')), async (jobs, next) => {
-        // JSON has no -0: what comes back is what the JSON round trip gives.
-        const expected = JSON.parse(JSON.stringify(jobs)) as unknown[];
-        await expect(clientAnswering(JSON.stringify(jobs[0])).getExportJob(100)).resolves.toEqual(expected[0]);
-        const list = { records: jobs, page: { sortField: 'createdTime', sort: 'desc', pageSize: jobs.length }, link: { next } };
-        await expect(clientAnswering(JSON.stringify(list)).listExportJobs()).resolves.toEqual(JSON.parse(JSON.stringify(list)));
-      }),
+      fc.asyncProperty(
+        fc.array(jobArb, { minLength: 1, maxLength: 3 }),
+        fc.oneof(fc.constant(''), fc.constant('/export/jobs/?limit=3&offset=1_1')),
+        async (jobs, next) => {
+          // JSON has no -0: what comes back is what the JSON round trip gives.
+          const expected = JSON.parse(JSON.stringify(jobs)) as unknown[];
+          await expect(clientAnswering(JSON.stringify(jobs[0])).getExportJob(100)).resolves.toEqual(expected[0]);
+          const list = {
+            records: jobs,
+            page: { sortField: 'createdTime', sort: 'desc', pageSize: jobs.length },
+            link: { next },
+          };
+          await expect(clientAnswering(JSON.stringify(list)).listExportJobs()).resolves.toEqual(
+            JSON.parse(JSON.stringify(list)),
+          );
+        },
+      ),
       { numRuns: ASYNC_RUNS },
     );
   });
@@ -485,7 +657,10 @@ describe('generated well-formed jobs', () => {
 
 const text = fc.string({ minLength: 1, maxLength: 20 }).filter((value) => value.trim() !== '');
 const rfc3339 = fc
-  .tuple(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), fc.constantFrom('ms', 'Z', '-07:00', '+05:30'))
+  .tuple(
+    fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
+    fc.constantFrom('ms', 'Z', '-07:00', '+05:30'),
+  )
   .map(([date, form]) => {
     const iso = date.toISOString();
     if (form === 'ms') return iso;
@@ -499,7 +674,17 @@ const validRequestArb = fc.record(
     mergePolicy: fc.record({ id: text, version: fc.integer({ min: 1, max: 1_000 }) }, { requiredKeys: ['id'] }),
     filter: fc.record(
       {
-        segments: fc.array(fc.record({ segmentId: text, segmentNs: text, status: fc.oneof(segmentStatus, fc.array(segmentStatus, { maxLength: 3 })) }, { requiredKeys: ['segmentId'] }), { maxLength: 3 }),
+        segments: fc.array(
+          fc.record(
+            {
+              segmentId: text,
+              segmentNs: text,
+              status: fc.oneof(segmentStatus, fc.array(segmentStatus, { maxLength: 3 })),
+            },
+            { requiredKeys: ['segmentId'] },
+          ),
+          { maxLength: 3 },
+        ),
         segmentQualificationTime: fc.record({ startTime: rfc3339, endTime: rfc3339 }, { requiredKeys: [] }),
         fromIngestTimestamp: rfc3339,
         emptyProfiles: fc.boolean(),
@@ -508,7 +693,13 @@ const validRequestArb = fc.record(
     ),
     additionalFields: fc.record(
       {
-        eventList: fc.record({ fields: fieldList, filter: fc.record({ fromIngestTimestamp: rfc3339, toIngestTimestamp: rfc3339 }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+        eventList: fc.record(
+          {
+            fields: fieldList,
+            filter: fc.record({ fromIngestTimestamp: rfc3339, toIngestTimestamp: rfc3339 }, { requiredKeys: [] }),
+          },
+          { requiredKeys: [] },
+        ),
       },
       { requiredKeys: [] },
     ),
@@ -522,17 +713,57 @@ const validRequestArb = fc.record(
   { requiredKeys: ['destination', 'schema'] },
 );
 
-const anythingArb = fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withSparseArray: true, withNullPrototype: true, withBoxedValues: true, withTypedArray: true });
+const anythingArb = fc.anything({
+  withBigInt: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withSparseArray: true,
+  withNullPrototype: true,
+  withBoxedValues: true,
+  withTypedArray: true,
+});
 /** Each known key's value valid or anything at all, plus unknown keys. */
 const mixedRequestArb = fc
   .tuple(
     fc.record(
       {
         fields: fc.oneof(fieldList, anythingArb),
-        mergePolicy: fc.oneof(fc.record({ id: fc.oneof(text, anythingArb), version: fc.oneof(fc.integer(), finite, anythingArb) }, { requiredKeys: [] }), anythingArb),
-        filter: fc.oneof(fc.record({ segments: fc.oneof(fc.array(fc.dictionary(fc.constantFrom('segmentId', 'segmentNs', 'status', 'x'), anythingArb)), anythingArb), fromIngestTimestamp: fc.oneof(rfc3339, fc.string()) }, { requiredKeys: [] }), anythingArb),
-        destination: fc.oneof(fc.record({ datasetId: fc.oneof(text, anythingArb), dataSetId: fc.oneof(text, anythingArb), segmentPerBatch: anythingArb }, { requiredKeys: [] }), anythingArb),
-        schema: fc.oneof(fc.record({ name: fc.oneof(text, fc.constant('  '), anythingArb) }, { requiredKeys: [] }), anythingArb),
+        mergePolicy: fc.oneof(
+          fc.record(
+            { id: fc.oneof(text, anythingArb), version: fc.oneof(fc.integer(), finite, anythingArb) },
+            { requiredKeys: [] },
+          ),
+          anythingArb,
+        ),
+        filter: fc.oneof(
+          fc.record(
+            {
+              segments: fc.oneof(
+                fc.array(fc.dictionary(fc.constantFrom('segmentId', 'segmentNs', 'status', 'x'), anythingArb)),
+                anythingArb,
+              ),
+              fromIngestTimestamp: fc.oneof(rfc3339, fc.string()),
+            },
+            { requiredKeys: [] },
+          ),
+          anythingArb,
+        ),
+        destination: fc.oneof(
+          fc.record(
+            {
+              datasetId: fc.oneof(text, anythingArb),
+              dataSetId: fc.oneof(text, anythingArb),
+              segmentPerBatch: anythingArb,
+            },
+            { requiredKeys: [] },
+          ),
+          anythingArb,
+        ),
+        schema: fc.oneof(
+          fc.record({ name: fc.oneof(text, fc.constant('  '), anythingArb) }, { requiredKeys: [] }),
+          anythingArb,
+        ),
         evaluationInfo: anythingArb,
       },
       { requiredKeys: [] },
@@ -552,7 +783,10 @@ function expectValidOrRequestValidationError(request: unknown): { ok: true; valu
     value = validateCreateExportJobRequest(request);
   } catch (error) {
     if (!(error instanceof RequestValidationError)) {
-      throw new Error(`validateCreateExportJobRequest threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+      throw new Error(
+        `validateCreateExportJobRequest threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        { cause: error },
+      );
     }
     const context = `${inspect(request, { depth: 6 })} -> ${JSON.stringify(error.issues)}`;
     expect(error.issues.length, context).toBeGreaterThan(0);
@@ -593,10 +827,16 @@ describe('create request validation', () => {
 
   it("for structural mutations of Adobe's create request examples and of generated valid requests, the same holds", () => {
     fc.assert(
-      fc.property(fc.oneof(mutatedFrom(requestExamples), fc.tuple(validRequestArb, mutationsArb).map(([request, mutations]) => applyMutations(request, mutations))), (request) => {
-        const outcome = expectValidOrRequestValidationError(request);
-        if (outcome.ok) expect(validateCreateExportJobRequest(outcome.value)).toEqual(outcome.value);
-      }),
+      fc.property(
+        fc.oneof(
+          mutatedFrom(requestExamples),
+          fc.tuple(validRequestArb, mutationsArb).map(([request, mutations]) => applyMutations(request, mutations)),
+        ),
+        (request) => {
+          const outcome = expectValidOrRequestValidationError(request);
+          if (outcome.ok) expect(validateCreateExportJobRequest(outcome.value)).toEqual(outcome.value);
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -604,7 +844,11 @@ describe('create request validation', () => {
   it('reports an unknown top-level key named "" with a path that is not the root\'s', () => {
     const error = (() => {
       try {
-        validateCreateExportJobRequest({ '': 1, destination: { datasetId: 'd' }, schema: { name: '_xdm.context.profile' } });
+        validateCreateExportJobRequest({
+          '': 1,
+          destination: { datasetId: 'd' },
+          schema: { name: '_xdm.context.profile' },
+        });
       } catch (caught) {
         return caught;
       }

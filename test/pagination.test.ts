@@ -1,6 +1,14 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { ExportJobsError, NotFoundError, PaginationError, ServerError, UnsafeResponseError, paginateExportJobs, type ExportJob } from '../src/index.js';
+import {
+  ExportJobsError,
+  NotFoundError,
+  PaginationError,
+  ServerError,
+  UnsafeResponseError,
+  paginateExportJobs,
+  type ExportJob,
+} from '../src/index.js';
 import { BASE_URL, JOBS_URL, jobBody, makeClient, server, useMsw } from './helpers/msw.js';
 
 useMsw();
@@ -9,20 +17,30 @@ interface Listing {
   requests: URL[];
 }
 
+/** A job body served here: `id` and `creationTime` (its cursor's parts) are the numbers `serveJobs` gives. */
+type ServedJob = Record<string, unknown> & { id: number; creationTime: number };
+
 /**
  * Serves `total` jobs newest first in pages of the requested `limit`, with cursors and relative
  * `link.next` like the real service (`/export/jobs/?limit=2&offset={creationTime}_{id}`).
  */
-function serveJobs(total: number, options: { failAt?: { offset: string; status: number }; link?: (next: string) => string } = {}): Listing {
+function serveJobs(
+  total: number,
+  options: { failAt?: { offset: string; status: number }; link?: (next: string) => string } = {},
+): Listing {
   const listing: Listing = { requests: [] };
-  const jobs = Array.from({ length: total }, (_, index) => jobBody({ id: total - index, creationTime: 1_538_573_000_000 + (total - index) }));
+  const jobs = Array.from(
+    { length: total },
+    (_, index) => jobBody({ id: total - index, creationTime: 1_538_573_000_000 + (total - index) }) as ServedJob,
+  );
   server.use(
     http.get(`${BASE_URL}/export/jobs*`, ({ request }) => {
       const url = new URL(request.url);
       listing.requests.push(url);
       const limit = Number(url.searchParams.get('limit') ?? 20);
       const offset = url.searchParams.get('offset');
-      if (options.failAt && offset === options.failAt.offset) return HttpResponse.json({ error_code: 'x', message: 'boom' }, { status: options.failAt.status });
+      if (options.failAt && offset === options.failAt.offset)
+        return HttpResponse.json({ error_code: 'x', message: 'boom' }, { status: options.failAt.status });
       const start = offset === null ? 0 : jobs.findIndex((job) => `${job.creationTime}_${job.id}` === offset) + 1;
       const records = jobs.slice(start, start + limit);
       const lastRecord = records.at(-1);
@@ -30,7 +48,11 @@ function serveJobs(total: number, options: { failAt?: { offset: string; status: 
       const more = start + limit < jobs.length;
       const status = url.searchParams.get('status');
       const next = more ? `/export/jobs/?limit=${limit}&offset=${cursor}${status ? `&status=${status}` : ''}` : '';
-      return HttpResponse.json({ records, page: { sortField: 'createdTime', sort: 'desc', pageOffset: cursor, pageSize: records.length }, link: { next: options.link ? options.link(next) : next } });
+      return HttpResponse.json({
+        records,
+        page: { sortField: 'createdTime', sort: 'desc', pageOffset: cursor, pageSize: records.length },
+        link: { next: options.link ? options.link(next) : next },
+      });
     }),
   );
   return listing;
@@ -72,7 +94,9 @@ describe('paginateExportJobs', () => {
   it('stops when link.next is absent, and when a page is empty even if it has a link', async () => {
     server.use(http.get(JOBS_URL, () => HttpResponse.json({ records: [jobBody()] })));
     expect(await paginateExportJobs(makeClient()).toArray({ maxItems: 10 })).toHaveLength(1);
-    server.use(http.get(`${JOBS_URL}*`, () => HttpResponse.json({ records: [], link: { next: '/export/jobs/?offset=1_1' } })));
+    server.use(
+      http.get(`${JOBS_URL}*`, () => HttpResponse.json({ records: [], link: { next: '/export/jobs/?offset=1_1' } })),
+    );
     const pages = [];
     for await (const page of paginateExportJobs(makeClient()).pages()) pages.push(page);
     expect(pages).toHaveLength(1);
@@ -81,7 +105,8 @@ describe('paginateExportJobs', () => {
   it('gives pages with their records and the cursor that produced them', async () => {
     serveJobs(5);
     const pages = [];
-    for await (const page of paginateExportJobs(makeClient(), { limit: 2 }).pages()) pages.push({ number: page.number, cursor: page.cursor, ids: ids(page.records) });
+    for await (const page of paginateExportJobs(makeClient(), { limit: 2 }).pages())
+      pages.push({ number: page.number, cursor: page.cursor, ids: ids(page.records) });
     expect(pages).toEqual([
       { number: 1, cursor: undefined, ids: [5, 4] },
       { number: 2, cursor: `/export/jobs/?limit=2&offset=${1_538_573_000_004}_4`, ids: [3, 2] },
@@ -91,17 +116,24 @@ describe('paginateExportJobs', () => {
 
   it('stops at maxItems without fetching another page, and at maxPages', async () => {
     const listing = serveJobs(10);
-    expect(ids(await paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 4 }).toArray({ maxItems: 100 }))).toEqual([10, 9, 8, 7]);
+    expect(
+      ids(await paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 4 }).toArray({ maxItems: 100 })),
+    ).toEqual([10, 9, 8, 7]);
     expect(listing.requests).toHaveLength(2);
-    expect(await paginateExportJobs(makeClient(), { limit: 3 }, { maxPages: 2 }).toArray({ maxItems: 100 })).toHaveLength(6);
+    expect(
+      await paginateExportJobs(makeClient(), { limit: 3 }, { maxPages: 2 }).toArray({ maxItems: 100 }),
+    ).toHaveLength(6);
   });
 
   it('fetches no further page when maxItems falls on a page boundary', async () => {
     const listing = serveJobs(9);
-    expect(ids(await paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 3 }).toArray({ maxItems: 100 }))).toEqual([9, 8, 7]);
+    expect(
+      ids(await paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 3 }).toArray({ maxItems: 100 })),
+    ).toEqual([9, 8, 7]);
     expect(listing.requests).toHaveLength(1);
     const pages = [];
-    for await (const page of paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 4 }).pages()) pages.push(page.number);
+    for await (const page of paginateExportJobs(makeClient(), { limit: 3 }, { maxItems: 4 }).pages())
+      pages.push(page.number);
     expect(pages).toEqual([1, 2]);
   });
 
@@ -119,7 +151,13 @@ describe('paginateExportJobs', () => {
   });
 
   it('refuses a link.next to another origin and never sends the token there', async () => {
-    for (const link of ['https://evil.example/export/jobs?offset=1', '//evil.example/export/jobs?offset=1', '/other/endpoint?offset=1', 'export/jobs?offset=1', '/\\evil.example/export/jobs']) {
+    for (const link of [
+      'https://evil.example/export/jobs?offset=1',
+      '//evil.example/export/jobs?offset=1',
+      '/other/endpoint?offset=1',
+      'export/jobs?offset=1',
+      '/\\evil.example/export/jobs',
+    ]) {
       const evil = vi.fn(() => HttpResponse.json({ records: [] }));
       server.use(http.get('https://evil.example/*', evil));
       serveJobs(3, { link: () => link });
@@ -135,7 +173,11 @@ describe('paginateExportJobs', () => {
   });
 
   it('throws instead of looping when link.next repeats a cursor', async () => {
-    server.use(http.get(`${JOBS_URL}*`, () => HttpResponse.json({ records: [jobBody()], link: { next: '/export/jobs/?limit=1&offset=5_5' } })));
+    server.use(
+      http.get(`${JOBS_URL}*`, () =>
+        HttpResponse.json({ records: [jobBody()], link: { next: '/export/jobs/?limit=1&offset=5_5' } }),
+      ),
+    );
     const seen: number[] = [];
     const error = await (async () => {
       for await (const job of paginateExportJobs(makeClient())) seen.push(job.id);
@@ -165,8 +207,14 @@ describe('paginateExportJobs', () => {
   });
 
   it('wraps a failure of the first page with no cursor', async () => {
-    server.use(http.get(JOBS_URL, () => HttpResponse.json({ error_code: '403003', message: 'Api Key is invalid' }, { status: 403 })));
-    const error = await paginateExportJobs(makeClient()).toArray({ maxItems: 1 }).catch((caught: unknown) => caught);
+    server.use(
+      http.get(JOBS_URL, () =>
+        HttpResponse.json({ error_code: '403003', message: 'Api Key is invalid' }, { status: 403 }),
+      ),
+    );
+    const error = await paginateExportJobs(makeClient())
+      .toArray({ maxItems: 1 })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ name: 'PaginationError', cursor: undefined, pages: 0 });
     expect((error as PaginationError).message).toContain('403');
   });
@@ -188,7 +236,9 @@ describe('paginateExportJobs', () => {
 
   it('keeps NotFoundError reachable as the cause', async () => {
     server.use(http.get(JOBS_URL, () => HttpResponse.json({}, { status: 404 })));
-    const error = (await paginateExportJobs(makeClient()).toArray({ maxItems: 1 }).catch((caught: unknown) => caught)) as PaginationError;
+    const error = (await paginateExportJobs(makeClient())
+      .toArray({ maxItems: 1 })
+      .catch((caught: unknown) => caught)) as PaginationError;
     expect(error.cause).toBeInstanceOf(NotFoundError);
   });
 });

@@ -65,8 +65,10 @@ const logLines: string[] = [];
 const seenErrors: unknown[] = [];
 
 const logger = {
-  debug: (message: string, fields?: Record<string, unknown>) => logLines.push(`${message} ${JSON.stringify(fields ?? {})}`),
-  warn: (message: string, fields?: Record<string, unknown>) => logLines.push(`WARN ${message} ${JSON.stringify(fields ?? {})}`),
+  debug: (message: string, fields?: Record<string, unknown>) =>
+    logLines.push(`${message} ${JSON.stringify(fields ?? {})}`),
+  warn: (message: string, fields?: Record<string, unknown>) =>
+    logLines.push(`WARN ${message} ${JSON.stringify(fields ?? {})}`),
 };
 
 beforeAll(async () => {
@@ -106,7 +108,6 @@ function client(overrides: Partial<ExportJobsClientOptions> = {}): ExportJobsCli
     ...overrides,
   });
 }
-
 
 const request: CreateExportJobRequest = {
   fields: 'identities.id,personalEmail.address',
@@ -291,7 +292,11 @@ describe('bodies that are not the documented JSON', () => {
 
   it('a 500 whose JSON body is nested 100 000 deep ends in a ServerError that JSON.stringify and util.inspect still handle', async () => {
     const depth = 100_000;
-    api.route('GET', `${JOBS}/100`, text(`{"detail":${'['.repeat(depth)}${']'.repeat(depth)}}`, 500, { 'content-type': 'application/json' }));
+    api.route(
+      'GET',
+      `${JOBS}/100`,
+      text(`{"detail":${'['.repeat(depth)}${']'.repeat(depth)}}`, 500, { 'content-type': 'application/json' }),
+    );
     // failure() also checks that JSON.stringify(error) and util.inspect(error) do not throw.
     const error = await failure(client({ maxRetries: 0 }).getExportJob(100));
     expect(error).toBeInstanceOf(ServerError);
@@ -368,16 +373,19 @@ describe('rate limits and outages', () => {
 });
 
 describe('redirects and foreign links', () => {
-  it.each([301, 302, 303, 307, 308])('a %i redirect to another origin is not followed and throws ApiError', async (status) => {
-    api.route('GET', `${JOBS}/100`, redirect(`${foreign.origin}${JOBS}/100`, status));
-    const before = foreign.requests.length;
-    const error = await failure(client().getExportJob(100));
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).status).toBe(status);
-    expect((error as ApiError).headers.location).toBe(`${foreign.origin}${JOBS}/100`);
-    expect(gets()).toHaveLength(1);
-    expect(foreign.requests.length).toBe(before);
-  });
+  it.each([301, 302, 303, 307, 308])(
+    'a %i redirect to another origin is not followed and throws ApiError',
+    async (status) => {
+      api.route('GET', `${JOBS}/100`, redirect(`${foreign.origin}${JOBS}/100`, status));
+      const before = foreign.requests.length;
+      const error = await failure(client().getExportJob(100));
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).status).toBe(status);
+      expect((error as ApiError).headers.location).toBe(`${foreign.origin}${JOBS}/100`);
+      expect(gets()).toHaveLength(1);
+      expect(foreign.requests.length).toBe(before);
+    },
+  );
 
   it('a 302 on create is not followed, throws ApiError, and the create is sent exactly once', async () => {
     api.route('POST', JOBS, redirect(`${foreign.origin}${JOBS}`, 302));
@@ -391,35 +399,50 @@ describe('redirects and foreign links', () => {
 
   it.each([
     ['an absolute URL', (origin: string) => `${origin}${BASE_PATH}/export/jobs/?limit=1&offset=1538615973895_100`],
-    ['a protocol-relative URL', (origin: string) => `//${origin.replace('http://', '')}/export/jobs/?limit=1&offset=1538615973895_100`],
-    ['a backslash URL', (origin: string) => `/\\${origin.replace('http://', '')}/export/jobs/?limit=1&offset=1538615973895_100`],
-  ])('a list page whose link.next is %s to another origin ends pagination in PaginationError after the first page', async (_kind, link) => {
-    const next = link(foreign.origin);
-    api.route('GET', JOBS, json({ records: [jobBody()], page: { pageSize: 1 }, link: { next } }));
-    const before = foreign.requests.length;
-    const seen: number[] = [];
-    const error = await failure(
-      (async () => {
-        for await (const job of paginateExportJobs(client(), { limit: 1 })) seen.push(job.id);
-      })(),
-    );
-    expect(error).toBeInstanceOf(PaginationError);
-    expect((error as PaginationError).cause).toBeInstanceOf(UnsafeResponseError);
-    expect((error as PaginationError).pages).toBe(1);
-    expect((error as PaginationError).items).toBe(1);
-    expect(seen).toEqual([100]);
-    expect(gets()).toHaveLength(1);
-    expect(foreign.requests.length).toBe(before);
-  });
+    [
+      'a protocol-relative URL',
+      (origin: string) => `//${origin.replace('http://', '')}/export/jobs/?limit=1&offset=1538615973895_100`,
+    ],
+    [
+      'a backslash URL',
+      (origin: string) => `/\\${origin.replace('http://', '')}/export/jobs/?limit=1&offset=1538615973895_100`,
+    ],
+  ])(
+    'a list page whose link.next is %s to another origin ends pagination in PaginationError after the first page',
+    async (_kind, link) => {
+      const next = link(foreign.origin);
+      api.route('GET', JOBS, json({ records: [jobBody()], page: { pageSize: 1 }, link: { next } }));
+      const before = foreign.requests.length;
+      const seen: number[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const job of paginateExportJobs(client(), { limit: 1 })) seen.push(job.id);
+        })(),
+      );
+      expect(error).toBeInstanceOf(PaginationError);
+      expect((error as PaginationError).cause).toBeInstanceOf(UnsafeResponseError);
+      expect((error as PaginationError).pages).toBe(1);
+      expect((error as PaginationError).items).toBe(1);
+      expect(seen).toEqual([100]);
+      expect(gets()).toHaveLength(1);
+      expect(foreign.requests.length).toBe(before);
+    },
+  );
 
   it('pagination rides out a reset and an HTML 502 on the second page and yields every job', async () => {
-    const page1 = { records: [jobBody({ id: 3 })], page: {}, link: { next: '/export/jobs/?limit=1&offset=1538615973895_3' } };
+    const page1 = {
+      records: [jobBody({ id: 3 })],
+      page: {},
+      link: { next: '/export/jobs/?limit=1&offset=1538615973895_3' },
+    };
     const page2 = { records: [jobBody({ id: 2 })], page: {}, link: { next: '' } };
     api.route('GET', JOBS, json(page1));
     api.route('GET', `${JOBS}/`, resetMidBody(page2), htmlPage(502), json(page2));
     const jobs = await paginateExportJobs(client(), { limit: 1 }).toArray({ maxItems: 10 });
     expect(jobs.map((job) => job.id)).toEqual([3, 2]);
-    expect(gets(`${JOBS}/?`).map((request) => request.path)).toEqual(Array(3).fill(`${JOBS}/?limit=1&offset=1538615973895_3`));
+    expect(gets(`${JOBS}/?`).map((request) => request.path)).toEqual(
+      Array(3).fill(`${JOBS}/?limit=1&offset=1538615973895_3`),
+    );
   });
 
   it('pagination whose second page keeps failing ends in PaginationError with the cursor to resume from', async () => {
@@ -446,7 +469,11 @@ describe('authentication', () => {
     client({
       accessToken: undefined,
       apiKey: undefined,
-      credentials: { clientId: 'reliability-client-id', clientSecret: CLIENT_SECRET, imsUrl: `${api.origin}${IMS_PATH}` },
+      credentials: {
+        clientId: 'reliability-client-id',
+        clientSecret: CLIENT_SECRET,
+        imsUrl: `${api.origin}${IMS_PATH}`,
+      },
       ...overrides,
     });
 
@@ -458,7 +485,10 @@ describe('authentication', () => {
     const ims = api.requestsFor('POST', IMS_PATH);
     expect(ims).toHaveLength(2);
     expect(new URLSearchParams(ims[0]!.body).get('client_secret')).toBe(CLIENT_SECRET);
-    expect(gets().map((request) => request.headers.authorization)).toEqual([`Bearer ${IMS_TOKEN(1)}`, `Bearer ${IMS_TOKEN(2)}`]);
+    expect(gets().map((request) => request.headers.authorization)).toEqual([
+      `Bearer ${IMS_TOKEN(1)}`,
+      `Bearer ${IMS_TOKEN(2)}`,
+    ]);
     // The client secret travels to IMS only.
     for (const request of gets()) expect(JSON.stringify(request)).not.toContain(CLIENT_SECRET);
   });
@@ -468,7 +498,10 @@ describe('authentication', () => {
     api.route('POST', JOBS, unauthorized(), json(jobBody({ id: 101 })));
     const job = await oauthClient().createExportJob(request);
     expect(job.id).toBe(101);
-    expect(posts().map((request) => request.headers.authorization)).toEqual([`Bearer ${IMS_TOKEN(1)}`, `Bearer ${IMS_TOKEN(2)}`]);
+    expect(posts().map((request) => request.headers.authorization)).toEqual([
+      `Bearer ${IMS_TOKEN(1)}`,
+      `Bearer ${IMS_TOKEN(2)}`,
+    ]);
   });
 
   it('a 401 that persists after the renewal ends in AuthenticationError after exactly one replay', async () => {
@@ -483,7 +516,9 @@ describe('authentication', () => {
 
   it('an IMS answering 503 then a token is retried and the get succeeds', async () => {
     let issued = 0;
-    api.route('POST', IMS_PATH, unavailable(0), (res, context) => json({ access_token: IMS_TOKEN(++issued), expires_in: 86_399 })(res, context));
+    api.route('POST', IMS_PATH, unavailable(0), (res, context) =>
+      json({ access_token: IMS_TOKEN(++issued), expires_in: 86_399 })(res, context),
+    );
     api.route('GET', `${JOBS}/100`, json(jobBody()));
     await expect(oauthClient().getExportJob(100)).resolves.toMatchObject({ id: 100 });
     expect(api.requestsFor('POST', IMS_PATH)).toHaveLength(2);
@@ -491,7 +526,12 @@ describe('authentication', () => {
   });
 
   it('an IMS reset mid-body is retried and the get succeeds', async () => {
-    api.route('POST', IMS_PATH, resetMidBody({ access_token: IMS_TOKEN(3), expires_in: 86_399 }), json({ access_token: IMS_TOKEN(1), expires_in: 86_399 }));
+    api.route(
+      'POST',
+      IMS_PATH,
+      resetMidBody({ access_token: IMS_TOKEN(3), expires_in: 86_399 }),
+      json({ access_token: IMS_TOKEN(1), expires_in: 86_399 }),
+    );
     api.route('GET', `${JOBS}/100`, json(jobBody()));
     await expect(oauthClient().getExportJob(100)).resolves.toMatchObject({ id: 100 });
     expect(api.requestsFor('POST', IMS_PATH)).toHaveLength(2);
@@ -527,7 +567,18 @@ describe('waitForCompletion', () => {
   });
 
   it('ends in the poll error when the job id is refused by a 404, without more polls', async () => {
-    api.route('GET', `${JOBS}/7`, json({ errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job not found' }] }, title: 'Not Found', status: 404 }, 404));
+    api.route(
+      'GET',
+      `${JOBS}/7`,
+      json(
+        {
+          errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job not found' }] },
+          title: 'Not Found',
+          status: 404,
+        },
+        404,
+      ),
+    );
     const error = await failure(waitForCompletion(client(), 7, { minDelay: 1, maxDelay: 2, maxWait: 5_000 }));
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as ApiError).status).toBe(404);
@@ -546,13 +597,17 @@ describe('the whole suite', () => {
 
   it('ended every failure in a typed ExportJobsError', () => {
     expect(seenErrors.length).toBeGreaterThan(20);
-    const untyped = seenErrors.filter((error) => !(error instanceof ExportJobsError)).map((error) => String(error).slice(0, 200));
+    const untyped = seenErrors
+      .filter((error) => !(error instanceof ExportJobsError))
+      .map((error) => String(error).slice(0, 200));
     expect(untyped).toEqual([]);
   });
 
   it('put no access token or client secret in any error (message, JSON, util.inspect) or log line', () => {
     expect(logLines.length).toBeGreaterThan(50);
-    const leaking = seenErrors.map((error) => ({ error: String(error).slice(0, 120), problems: secretsIn(error) })).filter(({ problems }) => problems.length > 0);
+    const leaking = seenErrors
+      .map((error) => ({ error: String(error).slice(0, 120), problems: secretsIn(error) }))
+      .filter(({ problems }) => problems.length > 0);
     expect(leaking).toEqual([]);
     expect(logLines.filter((line) => SECRETS.some((secret) => line.includes(secret)))).toEqual([]);
   });

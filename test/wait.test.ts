@@ -29,7 +29,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const job = (status: string, extra: Record<string, unknown> = {}): ExportJob => ExportJobSchema.parse(jobBody({ id: 42, status, ...extra }));
+const job = (status: string, extra: Record<string, unknown> = {}): ExportJob =>
+  ExportJobSchema.parse(jobBody({ id: 42, status, ...extra }));
 
 type Step = ExportJob | Error;
 
@@ -41,26 +42,41 @@ function fakeClient(statusAt: (elapsed: number) => Step) {
   const polls: number[] = [];
   const cancels: number[] = [];
   const client = {
-    getExportJob: vi.fn(async () => {
+    getExportJob: vi.fn(() => {
       polls.push(Date.now());
       const step = statusAt(Date.now());
-      if (step instanceof Error) throw step;
-      return step;
+      return step instanceof Error ? Promise.reject(step) : Promise.resolve(step);
     }),
-    cancelExportJob: vi.fn(async () => {
+    cancelExportJob: vi.fn(() => {
       cancels.push(Date.now());
-      return { status: true, message: 'Export job has been marked for cancelling' };
+      return Promise.resolve({ status: true, message: 'Export job has been marked for cancelling' });
     }),
-    createExportJob: vi.fn(async () => job('NEW')),
+    createExportJob: vi.fn(() => Promise.resolve(job('NEW'))),
   };
   return { client: client as unknown as ExportJobsClient, double: client, polls, cancels };
 }
 
-const apiError = <S extends number, T>(ErrorClass: new (init: ApiErrorInit<S>) => T, status: S, retryAfter?: number): T =>
-  new ErrorClass({ status, message: `HTTP ${status}`, code: undefined, requestId: undefined, requestIds: [], body: undefined, headers: {}, retryAfter });
+const apiError = <S extends number, T>(
+  ErrorClass: new (init: ApiErrorInit<S>) => T,
+  status: S,
+  retryAfter?: number,
+): T =>
+  new ErrorClass({
+    status,
+    message: `HTTP ${status}`,
+    code: undefined,
+    requestId: undefined,
+    requestIds: [],
+    body: undefined,
+    headers: {},
+    retryAfter,
+  });
 
 /** Runs the wait to its end on fake time, returning its outcome and when it settled. */
-async function settle<T>(promise: Promise<T>, limit = 3 * 60 * MINUTE): Promise<{ value?: T; error?: unknown; at: number }> {
+async function settle<T>(
+  promise: Promise<T>,
+  limit = 3 * 60 * MINUTE,
+): Promise<{ value?: T; error?: unknown; at: number }> {
   let outcome: { value?: T; error?: unknown } | undefined;
   promise.then(
     (value) => (outcome = { value }),
@@ -80,7 +96,9 @@ describe('pollDelay', () => {
         expect(delay).toBeLessThanOrEqual(30_000);
       }
     }
-    expect(Array.from({ length: 6 }, (_, step) => pollDelay(step + 1, 2_000, 30_000, () => 0))).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(Array.from({ length: 6 }, (_, step) => pollDelay(step + 1, 2_000, 30_000, () => 0))).toEqual([
+      2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+    ]);
     expect(pollDelay(5, 2_000, 30_000, () => 1)).toBe(27_000);
   });
 });
@@ -92,20 +110,25 @@ describe('waitForCompletion', () => {
     expect(polls).toEqual([0]);
   });
 
-  it.each([0, 0.5, 1])('sees a 10-minute job finish within maxDelay of its change, in at most 30 polls (jitter %s)', async (random) => {
-    vi.spyOn(Math, 'random').mockReturnValue(random);
-    const finish = 10 * MINUTE;
-    const { client, polls } = fakeClient((now) => (now < 30_000 ? job('NEW') : now < finish ? job('PROCESSING') : job('SUCCEEDED')));
-    const { value, at } = await settle(waitForCompletion(client, 42));
-    expect(value?.status).toBe('SUCCEEDED');
-    expect(at - finish).toBeLessThanOrEqual(30_000);
-    expect(polls.length).toBeLessThanOrEqual(30);
-    for (let index = 1; index < polls.length; index++) {
-      const gap = polls[index]! - polls[index - 1]!;
-      expect(gap).toBeGreaterThanOrEqual(2_000);
-      expect(gap).toBeLessThanOrEqual(30_000);
-    }
-  });
+  it.each([0, 0.5, 1])(
+    'sees a 10-minute job finish within maxDelay of its change, in at most 30 polls (jitter %s)',
+    async (random) => {
+      vi.spyOn(Math, 'random').mockReturnValue(random);
+      const finish = 10 * MINUTE;
+      const { client, polls } = fakeClient((now) =>
+        now < 30_000 ? job('NEW') : now < finish ? job('PROCESSING') : job('SUCCEEDED'),
+      );
+      const { value, at } = await settle(waitForCompletion(client, 42));
+      expect(value?.status).toBe('SUCCEEDED');
+      expect(at - finish).toBeLessThanOrEqual(30_000);
+      expect(polls.length).toBeLessThanOrEqual(30);
+      for (let index = 1; index < polls.length; index++) {
+        const gap = polls[index]! - polls[index - 1]!;
+        expect(gap).toBeGreaterThanOrEqual(2_000);
+        expect(gap).toBeLessThanOrEqual(30_000);
+      }
+    },
+  );
 
   it('throws ExportJobFailedError with the job and its errors when the job fails', async () => {
     const errors = [{ code: '0090000009', msg: 'Error writing profiles to output path', callStack: 'com.adobe...' }];
@@ -118,7 +141,9 @@ describe('waitForCompletion', () => {
 
   it('resolves with the failed job when asked to', async () => {
     const { client } = fakeClient(() => job('FAILED'));
-    await expect(waitForCompletion(client, 42, { resolveOnFailure: true })).resolves.toMatchObject({ status: 'FAILED' });
+    await expect(waitForCompletion(client, 42, { resolveOnFailure: true })).resolves.toMatchObject({
+      status: 'FAILED',
+    });
   });
 
   it('throws WaitTimeoutError with the last job seen when the deadline passes', async () => {
@@ -152,7 +177,9 @@ describe('waitForCompletion', () => {
     const { client, double } = fakeClient(() => job('PROCESSING'));
     Object.defineProperty(client, 'timeout', { value: 60_000 });
     await settle(waitForCompletion(client, 42, { maxWait: 10_000 }));
-    const timeouts = double.getExportJob.mock.calls.map((call) => (call as unknown as [number, { timeout: number }])[1].timeout);
+    const timeouts = double.getExportJob.mock.calls.map(
+      (call) => (call as unknown as [number, { timeout: number }])[1].timeout,
+    );
     expect(timeouts[0]).toBe(10_000);
     expect(timeouts.at(-1)).toBeLessThanOrEqual(1);
     for (const timeout of timeouts) expect(timeout).toBeLessThanOrEqual(10_000);
@@ -164,10 +191,17 @@ describe('waitForCompletion', () => {
   });
 
   it('reports each poll and each status change', async () => {
-    const { client } = fakeClient((now) => (now < 3_000 ? job('NEW') : now < 9_000 ? job('PROCESSING') : job('SUCCEEDED')));
-    const onPoll = vi.fn();
+    const { client } = fakeClient((now) =>
+      now < 3_000 ? job('NEW') : now < 9_000 ? job('PROCESSING') : job('SUCCEEDED'),
+    );
+    const onPoll = vi.fn<(job: ExportJob, attempt: number) => void>();
     const changes: string[] = [];
-    await settle(waitForCompletion(client, 42, { onPoll, onStatusChange: (previous, current) => changes.push(`${previous?.status ?? '-'}>${current.status}`) }));
+    await settle(
+      waitForCompletion(client, 42, {
+        onPoll,
+        onStatusChange: (previous, current) => changes.push(`${previous?.status ?? '-'}>${current.status}`),
+      }),
+    );
     expect(changes).toEqual(['->NEW', 'NEW>PROCESSING', 'PROCESSING>SUCCEEDED']);
     expect(onPoll.mock.calls.map(([, attempt]) => attempt)).toEqual(onPoll.mock.calls.map((_, index) => index + 1));
   });
@@ -186,7 +220,9 @@ describe('waitForCompletion', () => {
 
   it('honours Retry-After while polling', async () => {
     let calls = 0;
-    const { client, polls } = fakeClient(() => (++calls === 1 ? apiError(RateLimitError, 429, 12_000) : job('SUCCEEDED')));
+    const { client, polls } = fakeClient(() =>
+      ++calls === 1 ? apiError(RateLimitError, 429, 12_000) : job('SUCCEEDED'),
+    );
     await settle(waitForCompletion(client, 42));
     expect(polls).toEqual([0, 12_000]);
   });
@@ -220,7 +256,9 @@ describe('waitForCompletion', () => {
     const { client, cancels } = fakeClient(() => job('PROCESSING'));
     const controller = new AbortController();
     const onCancel = vi.fn();
-    const settled = waitForCompletion(client, 42, { signal: controller.signal, cancelOnAbort: true, onCancel }).catch((error: unknown) => error);
+    const settled = waitForCompletion(client, 42, { signal: controller.signal, cancelOnAbort: true, onCancel }).catch(
+      (error: unknown) => error,
+    );
     await vi.advanceTimersByTimeAsync(3_000);
     controller.abort('interrupted');
     await expect(settled).resolves.toBe('interrupted');

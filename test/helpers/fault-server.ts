@@ -9,7 +9,13 @@
  * Nothing here runs unbounded: delays are `setTimeout`s cleared when the client goes away or the
  * server closes, and `close()` destroys every open connection.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -66,7 +72,6 @@ export async function startFaultServer(): Promise<FaultServer> {
   const requests: RecordedRequest[] = [];
   const unmatched: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  let faultServer!: FaultServer;
   const later = (ms: number, fn: () => void): (() => void) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -91,7 +96,9 @@ export async function startFaultServer(): Promise<FaultServer> {
       };
       requests.push(recorded);
       const pathOnly = recorded.path.split('?')[0]!;
-      const route = [...routes].reverse().find((candidate) => candidate.method === recorded.method && candidate.matches(pathOnly));
+      const route = [...routes]
+        .reverse()
+        .find((candidate) => candidate.method === recorded.method && candidate.matches(pathOnly));
       if (!route) {
         unmatched.push(recorded);
         sendJson(res, 500, { title: 'no route', path: recorded.path });
@@ -111,18 +118,24 @@ export async function startFaultServer(): Promise<FaultServer> {
   });
   const { port } = server.address() as AddressInfo;
 
-  faultServer = {
+  // Declared after listen(): the handler above reads it only for a request, which needs the port.
+  const faultServer: FaultServer = {
     origin: `http://127.0.0.1:${port}`,
     port,
     requests,
     unmatched,
     route(method, path, ...faults) {
       if (faults.length === 0) throw new Error('route() needs at least one fault');
-      const matches = typeof path === 'string' ? (candidate: string) => candidate === path : (candidate: string) => path.test(candidate);
+      const matches =
+        typeof path === 'string'
+          ? (candidate: string) => candidate === path
+          : (candidate: string) => path.test(candidate);
       routes.push({ method: method.toUpperCase(), matches, faults, served: 0 });
     },
     requestsFor(method, pathPrefix = '') {
-      return requests.filter((request) => request.method === method.toUpperCase() && request.path.startsWith(pathPrefix));
+      return requests.filter(
+        (request) => request.method === method.toUpperCase() && request.path.startsWith(pathPrefix),
+      );
     },
     reset() {
       routes.length = 0;

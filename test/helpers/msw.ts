@@ -38,11 +38,20 @@ export interface Captured {
  * Answers `method url` with the given responses in turn (the last one repeats), recording every
  * request it sees.
  */
-export function respond(method: 'get' | 'post' | 'delete', url: string, ...responses: Array<() => Response>): Captured[] {
+export function respond(
+  method: 'get' | 'post' | 'delete',
+  url: string,
+  ...responses: Array<() => Response>
+): Captured[] {
   const seen: Captured[] = [];
   server.use(
     http[method](url, async ({ request }) => {
-      seen.push({ method: request.method, url: new URL(request.url), headers: request.headers, body: await request.text() });
+      seen.push({
+        method: request.method,
+        url: new URL(request.url),
+        headers: request.headers,
+        body: await request.text(),
+      });
       const next = responses[Math.min(seen.length - 1, responses.length - 1)];
       if (!next) throw new Error('respond() needs at least one response');
       return next();
@@ -51,8 +60,14 @@ export function respond(method: 'get' | 'post' | 'delete', url: string, ...respo
   return seen;
 }
 
-export const json = (body: JsonBodyType, status = 200, headers: Record<string, string> = {}) => () => HttpResponse.json(body, { status, headers });
-export const text = (body: string, status: number, headers: Record<string, string> = {}) => () => new HttpResponse(body, { status, headers });
+export const json =
+  (body: JsonBodyType, status = 200, headers: Record<string, string> = {}) =>
+  () =>
+    HttpResponse.json(body, { status, headers });
+export const text =
+  (body: string, status: number, headers: Record<string, string> = {}) =>
+  () =>
+    new HttpResponse(body, { status, headers });
 export const networkError = () => () => HttpResponse.error();
 
 /** A job as the service returns it, with the given fields changed. */
@@ -60,12 +75,18 @@ export function jobBody(overrides: Record<string, unknown> = {}): Record<string,
   return {
     id: 100,
     jobType: 'BATCH',
-    destination: { datasetId: '5b7c86968f7b6501e21ba9df', segmentPerBatch: false, batchId: 'da5cfb4de32c4b93a09f7e37fa53ad52' },
+    destination: {
+      datasetId: '5b7c86968f7b6501e21ba9df',
+      segmentPerBatch: false,
+      batchId: 'da5cfb4de32c4b93a09f7e37fa53ad52',
+    },
     fields: 'identities.id,personalEmail.address',
     schema: { name: '_xdm.context.profile' },
     imsOrgId: '1BD6382559DF0C130A49422D@AdobeOrg',
     status: 'NEW',
-    filter: { segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }] },
+    filter: {
+      segments: [{ segmentId: '52c26d0d-45f2-47a2-ab30-ed06abc981ff', segmentNs: 'ups', status: ['realized'] }],
+    },
     mergePolicy: { id: 'timestampOrdered-none-mp', version: 1 },
     profileInstanceId: 'ups',
     metrics: {},

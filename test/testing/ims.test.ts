@@ -7,7 +7,13 @@
  * server's, as a client whose clock lags the server's would see it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ExportJobsClient, TokenRequestError, OAuthTokenProvider, ServerError, type ExportJobsClientOptions } from '../../src/index.js';
+import {
+  ExportJobsClient,
+  TokenRequestError,
+  OAuthTokenProvider,
+  ServerError,
+  type ExportJobsClientOptions,
+} from '../../src/index.js';
 import {
   ADOBE_IMS_URL,
   DEFAULT_SIMULATOR_TOKEN_LIFETIME,
@@ -29,7 +35,11 @@ const API_URL = 'https://platform.simulator.test/data/core/ups';
 let simulator: ExportJobsSimulator;
 
 function useSimulator(ims: SimulatorImsOptions = {}): ExportJobsSimulator {
-  simulator = new ExportJobsSimulator({ clock: 'manual', ims: { clientId: CLIENT_ID, clientSecret: SECRET, ...ims }, credentials: { orgId: ORG } });
+  simulator = new ExportJobsSimulator({
+    clock: 'manual',
+    ims: { clientId: CLIENT_ID, clientSecret: SECRET, ...ims },
+    credentials: { orgId: ORG },
+  });
   vi.useFakeTimers({ toFake: ['Date'], now: simulator.now() });
   return simulator;
 }
@@ -58,10 +68,19 @@ function trail(): string[] {
 }
 
 function imsForm(fields: Record<string, string>): RequestInit {
-  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) };
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  };
 }
 
-const goodForm = { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: SECRET, scope: 'openid,AdobeID' };
+const goodForm = {
+  grant_type: 'client_credentials',
+  client_id: CLIENT_ID,
+  client_secret: SECRET,
+  scope: 'openid,AdobeID',
+};
 
 beforeEach(() => {
   vi.spyOn(Math, 'random').mockReturnValue(0);
@@ -81,7 +100,10 @@ describe('the SDK against the simulated IMS', () => {
 
   it('reuses the token for later calls', async () => {
     const client = oauthClient();
-    const job = await client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } });
+    const job = await client.createExportJob({
+      destination: { datasetId: 'ds-1' },
+      schema: { name: '_xdm.context.profile' },
+    });
     advance(60_000);
     await client.getExportJob(job.id);
     await client.listExportJobs();
@@ -104,17 +126,31 @@ describe('the SDK against the simulated IMS', () => {
 
   it('renews and replays once when a token it still caches has expired on the simulator clock', async () => {
     useSimulator({ tokenLifetime: 60 });
-    const provider = new OAuthTokenProvider({ clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: IMS_URL, refreshMargin: 0, fetch: simulator.fetch });
+    const provider = new OAuthTokenProvider({
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      imsUrl: IMS_URL,
+      refreshMargin: 0,
+      fetch: simulator.fetch,
+    });
     const client = oauthClient({ credentials: undefined, accessToken: provider, apiKey: CLIENT_ID });
     await client.listExportJobs();
     simulator.advance(61_000);
     await expect(client.listExportJobs()).resolves.toMatchObject({ records: [] });
     expect(simulator.tokensIssued).toBe(2);
-    expect(trail()).toEqual(['POST /ims/token/v3 200', 'GET /export/jobs 200', 'GET /export/jobs 401', 'POST /ims/token/v3 200', 'GET /export/jobs 200']);
+    expect(trail()).toEqual([
+      'POST /ims/token/v3 200',
+      'GET /export/jobs 200',
+      'GET /export/jobs 401',
+      'POST /ims/token/v3 200',
+      'GET /export/jobs 200',
+    ]);
   });
 
   it('gives TokenRequestError with invalid_client for a wrong secret, without calling the API', async () => {
-    const client = oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: 'not-the-secret', imsUrl: IMS_URL } });
+    const client = oauthClient({
+      credentials: { clientId: CLIENT_ID, clientSecret: 'not-the-secret', imsUrl: IMS_URL },
+    });
     const error = await client.listExportJobs().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TokenRequestError);
     expect(error).toMatchObject({ status: 401, code: 'invalid_client' });
@@ -125,40 +161,79 @@ describe('the SDK against the simulated IMS', () => {
 
   it('gives TokenRequestError with invalid_client for an unknown client id', async () => {
     const client = oauthClient({ credentials: { clientId: 'someone-else', clientSecret: SECRET, imsUrl: IMS_URL } });
-    await expect(client.listExportJobs()).rejects.toMatchObject({ name: 'TokenRequestError', status: 401, code: 'invalid_client', message: expect.stringContaining('invalid client_id parameter') });
+    await expect(client.listExportJobs()).rejects.toMatchObject({
+      name: 'TokenRequestError',
+      status: 401,
+      code: 'invalid_client',
+      message: expect.stringContaining('invalid client_id parameter'),
+    });
   });
 
   it('gives TokenRequestError with invalid_scope for a scope outside the allowed list', async () => {
     useSimulator({ scopes: ['openid', 'AdobeID', 'read_organizations'] });
-    const client = oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: IMS_URL, scopes: ['openid', 'AdobeID', 'additional_info.projectedProductContext'] } });
+    const client = oauthClient({
+      credentials: {
+        clientId: CLIENT_ID,
+        clientSecret: SECRET,
+        imsUrl: IMS_URL,
+        scopes: ['openid', 'AdobeID', 'additional_info.projectedProductContext'],
+      },
+    });
     await expect(client.listExportJobs()).rejects.toMatchObject({
       name: 'TokenRequestError',
       status: 400,
       code: 'invalid_scope',
       message: expect.stringContaining('Invalid scope: additional_info.projectedProductContext'),
     });
-    await expect(oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: IMS_URL, scopes: 'openid,AdobeID' } }).listExportJobs()).resolves.toBeDefined();
+    await expect(
+      oauthClient({
+        credentials: { clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: IMS_URL, scopes: 'openid,AdobeID' },
+      }).listExportJobs(),
+    ).resolves.toBeDefined();
   });
 
   it('never records the client secret, in a form body or in the query', async () => {
     await oauthClient().listExportJobs();
-    await oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: `${SECRET}-wrong`, imsUrl: IMS_URL } }).listExportJobs().catch(() => undefined);
-    await simulator.fetch(`${IMS_URL}?client_secret=${SECRET}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: `client_secret=${SECRET}&x=1` });
-    await simulator.fetch(IMS_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_secret: SECRET }) });
+    await oauthClient({ credentials: { clientId: CLIENT_ID, clientSecret: `${SECRET}-wrong`, imsUrl: IMS_URL } })
+      .listExportJobs()
+      .catch(() => undefined);
+    await simulator.fetch(`${IMS_URL}?client_secret=${SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: `client_secret=${SECRET}&x=1`,
+    });
+    await simulator.fetch(IMS_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_secret: SECRET }),
+    });
 
     expect(JSON.stringify(simulator.requests)).not.toContain(SECRET);
     expect(simulator.requests[0]).toMatchObject({
       method: 'POST',
       path: SIMULATOR_IMS_PATH,
-      body: { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: '[redacted]', scope: expect.stringContaining('openid') },
+      body: {
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        client_secret: '[redacted]',
+        scope: expect.stringContaining('openid'),
+      },
     });
-    expect(simulator.requests.at(-2)).toMatchObject({ query: { client_secret: '[redacted]' }, body: 'client_secret=[redacted]&x=1' });
+    expect(simulator.requests.at(-2)).toMatchObject({
+      query: { client_secret: '[redacted]' },
+      body: 'client_secret=[redacted]&x=1',
+    });
     expect(simulator.requests.at(-1)).toMatchObject({ body: { client_secret: '[redacted]' } });
   });
 
   it('works with the SDK defaults alone: simulator.fetch answers the default IMS URL and any client', async () => {
     simulator = new ExportJobsSimulator({ clock: 'manual' });
-    const client = new ExportJobsClient({ credentials: { clientId: 'any-id', clientSecret: 'any-secret' }, orgId: ORG, sandboxName: 'dev', fetch: simulator.fetch });
+    const client = new ExportJobsClient({
+      credentials: { clientId: 'any-id', clientSecret: 'any-secret' },
+      orgId: ORG,
+      sandboxName: 'dev',
+      fetch: simulator.fetch,
+    });
     await client.listExportJobs();
     expect(simulator.tokensIssued).toBe(1);
   });
@@ -183,7 +258,13 @@ describe('the simulated IMS over the loopback server', () => {
       advance(600_000);
       await client.listExportJobs();
       expect(simulator.tokensIssued).toBe(2);
-      await expect(oauthClient({ baseUrl: server.baseUrl, fetch: undefined, credentials: { clientId: CLIENT_ID, clientSecret: 'wrong', imsUrl: server.imsUrl } }).listExportJobs()).rejects.toMatchObject({ code: 'invalid_client' });
+      await expect(
+        oauthClient({
+          baseUrl: server.baseUrl,
+          fetch: undefined,
+          credentials: { clientId: CLIENT_ID, clientSecret: 'wrong', imsUrl: server.imsUrl },
+        }).listExportJobs(),
+      ).rejects.toMatchObject({ code: 'invalid_client' });
     } finally {
       await server.close();
     }
@@ -196,12 +277,26 @@ describe('the simulated IMS through msw', () => {
 
   it('answers the default IMS URL and a custom imsUrl, and leaves IMS to others with imsUrl false', async () => {
     msw.use(...simulatorHandlers(simulator, { baseUrl: BASE_URL }));
-    const byDefault = new ExportJobsClient({ credentials: { clientId: CLIENT_ID, clientSecret: SECRET }, orgId: ORG, sandboxName: 'dev', baseUrl: BASE_URL, maxRetries: 0 });
+    const byDefault = new ExportJobsClient({
+      credentials: { clientId: CLIENT_ID, clientSecret: SECRET },
+      orgId: ORG,
+      sandboxName: 'dev',
+      baseUrl: BASE_URL,
+      maxRetries: 0,
+    });
     await byDefault.listExportJobs();
     expect(simulator.requests[0]).toMatchObject({ path: SIMULATOR_IMS_PATH, status: 200 });
 
-    msw.resetHandlers(...simulatorHandlers(simulator, { baseUrl: BASE_URL, imsUrl: 'https://login.test/custom/token' }));
-    const custom = new ExportJobsClient({ credentials: { clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: 'https://login.test/custom/token' }, orgId: ORG, sandboxName: 'dev', baseUrl: BASE_URL, maxRetries: 0 });
+    msw.resetHandlers(
+      ...simulatorHandlers(simulator, { baseUrl: BASE_URL, imsUrl: 'https://login.test/custom/token' }),
+    );
+    const custom = new ExportJobsClient({
+      credentials: { clientId: CLIENT_ID, clientSecret: SECRET, imsUrl: 'https://login.test/custom/token' },
+      orgId: ORG,
+      sandboxName: 'dev',
+      baseUrl: BASE_URL,
+      maxRetries: 0,
+    });
     await custom.listExportJobs();
     expect(simulator.tokensIssued).toBe(2);
     expect(simulator.requests.at(-2)).toMatchObject({ path: '/custom/token', status: 200 });
@@ -218,8 +313,12 @@ describe('the simulated IMS endpoint', () => {
   it('issues an opaque bearer token with the configured lifetime', async () => {
     const response = await simulator.fetch(IMS_URL, imsForm(goodForm));
     expect(response.status).toBe(200);
-    const body = await response.json();
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: DEFAULT_SIMULATOR_TOKEN_LIFETIME });
+    const body = (await response.json()) as { access_token: string };
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: DEFAULT_SIMULATOR_TOKEN_LIFETIME,
+    });
     expect(body.access_token).not.toContain(CLIENT_ID);
   });
 
@@ -236,7 +335,11 @@ describe('the simulated IMS endpoint', () => {
   });
 
   it('answers 400 invalid_request for a body that is not a form, and 405 for another method', async () => {
-    const json = await simulator.fetch(IMS_URL, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(goodForm) });
+    const json = await simulator.fetch(IMS_URL, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(goodForm),
+    });
     expect(json.status).toBe(400);
     expect(await json.json()).toMatchObject({ error: 'invalid_request' });
     const get = await simulator.fetch(IMS_URL);
@@ -246,7 +349,10 @@ describe('the simulated IMS endpoint', () => {
 
   it('accepts any non-empty client id, secret and scope when none is configured', async () => {
     simulator = new ExportJobsSimulator({ clock: 'manual' });
-    const response = await simulator.fetch(IMS_URL, imsForm({ ...goodForm, client_id: 'x', client_secret: 'y', scope: 'anything_at_all' }));
+    const response = await simulator.fetch(
+      IMS_URL,
+      imsForm({ ...goodForm, client_id: 'x', client_secret: 'y', scope: 'anything_at_all' }),
+    );
     expect(response.status).toBe(200);
   });
 
@@ -265,7 +371,12 @@ describe('tokens at the API gateway', () => {
 
   async function listWith(bearer: string): Promise<{ status: number; body: unknown }> {
     const response = await simulator.fetch(`${API_URL}/export/jobs`, {
-      headers: { authorization: `Bearer ${bearer}`, 'x-api-key': CLIENT_ID, 'x-gw-ims-org-id': ORG, 'x-sandbox-name': 'dev' },
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        'x-api-key': CLIENT_ID,
+        'x-gw-ims-org-id': ORG,
+        'x-sandbox-name': 'dev',
+      },
     });
     return { status: response.status, body: await response.json() };
   }
@@ -276,7 +387,10 @@ describe('tokens at the API gateway', () => {
     simulator.advance(59_999);
     expect((await listWith(issued)).status).toBe(200);
     simulator.advance(1);
-    expect(await listWith(issued)).toEqual({ status: 401, body: { error_code: '401013', message: 'Oauth token is not valid' } });
+    expect(await listWith(issued)).toEqual({
+      status: 401,
+      body: { error_code: '401013', message: 'Oauth token is not valid' },
+    });
   });
 
   it('still refuses an expired simulator token once newer tokens have pruned it', async () => {
@@ -317,14 +431,19 @@ describe('faults on the IMS endpoint', () => {
     simulator.inject({ kind: 'status', status: 500 }, { match: { path: '/ims/token/:version' }, when: 'response' });
     const response = await simulator.fetch(IMS_URL, imsForm(goodForm));
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: 'server_error', error_description: 'Injected by ExportJobsSimulator (HTTP 500)' });
+    expect(await response.json()).toEqual({
+      error: 'server_error',
+      error_description: 'Injected by ExportJobsSimulator (HTTP 500)',
+    });
     expect(simulator.tokensIssued).toBe(1);
   });
 
   it('spares the token request when the fault names no path, so it hits the API call it was meant for', async () => {
     const fault = simulator.inject({ kind: 'status', status: 503 }, { match: { method: 'POST' } });
     const client = oauthClient();
-    await expect(client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } })).rejects.toBeInstanceOf(ServerError);
+    await expect(
+      client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } }),
+    ).rejects.toBeInstanceOf(ServerError);
     expect(fault.hits).toBe(1);
     expect(trail()).toEqual(['POST /ims/token/v3 200', 'POST /export/jobs 503']);
   });

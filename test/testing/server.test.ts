@@ -22,11 +22,22 @@ let simulator: ExportJobsSimulator;
 let server: SimulatorServer;
 
 function makeClient(overrides: Partial<ExportJobsClientOptions> = {}): ExportJobsClient {
-  return new ExportJobsClient({ accessToken: TOKEN, apiKey: 'client-id', orgId: ORG, sandboxName: 'dev', baseUrl: server.baseUrl, maxRetries: 0, ...overrides });
+  return new ExportJobsClient({
+    accessToken: TOKEN,
+    apiKey: 'client-id',
+    orgId: ORG,
+    sandboxName: 'dev',
+    baseUrl: server.baseUrl,
+    maxRetries: 0,
+    ...overrides,
+  });
 }
 
 beforeEach(async () => {
-  simulator = new ExportJobsSimulator({ clock: 'manual', credentials: { accessToken: TOKEN, apiKey: 'client-id', orgId: ORG } });
+  simulator = new ExportJobsSimulator({
+    clock: 'manual',
+    credentials: { accessToken: TOKEN, apiKey: 'client-id', orgId: ORG },
+  });
   server = await startSimulatorServer(simulator);
   vi.spyOn(Math, 'random').mockReturnValue(0);
 });
@@ -46,17 +57,30 @@ describe('the loopback server', () => {
   it('creates, reads and cancels a job through the client', async () => {
     const client = makeClient();
     const job = await client.createExportJob({ ...minimalRequest, filter: { segments: [{ segmentId: 'seg-1' }] } });
-    expect(job).toMatchObject({ id: 1000, status: 'NEW', imsOrgId: ORG, destination: { datasetId: 'ds-1', segmentPerBatch: false } });
+    expect(job).toMatchObject({
+      id: 1000,
+      status: 'NEW',
+      imsOrgId: ORG,
+      destination: { datasetId: 'ds-1', segmentPerBatch: false },
+    });
 
     simulator.advance(2_000);
     await expect(client.getExportJob(job.id)).resolves.toMatchObject({ status: 'PROCESSING' });
-    await expect(client.cancelExportJob(job.id)).resolves.toEqual({ status: true, message: 'Export job has been marked for cancelling' });
+    await expect(client.cancelExportJob(job.id)).resolves.toEqual({
+      status: true,
+      message: 'Export job has been marked for cancelling',
+    });
     simulator.advance(60_000);
     await expect(client.getExportJob(job.id)).resolves.toMatchObject({ status: 'CANCELLED' });
   });
 
   it('sends X-Location on create and a relative link.next that resolves against the base path, not the origin', async () => {
-    const headers = { authorization: `Bearer ${TOKEN}`, 'x-api-key': 'client-id', 'x-gw-ims-org-id': ORG, 'x-sandbox-name': 'dev' };
+    const headers = {
+      authorization: `Bearer ${TOKEN}`,
+      'x-api-key': 'client-id',
+      'x-gw-ims-org-id': ORG,
+      'x-sandbox-name': 'dev',
+    };
     const created = await fetch(`${server.baseUrl}/export/jobs`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json' },
@@ -105,10 +129,18 @@ describe('the loopback server', () => {
   });
 
   it('answers a wrong token with 401 and a wrong API key with 403, as the gateway does', async () => {
-    await expect(makeClient({ accessToken: 'not-the-token' }).listExportJobs()).rejects.toBeInstanceOf(AuthenticationError);
-    const forbidden = await makeClient({ apiKey: 'someone-else' }).listExportJobs().catch((caught: unknown) => caught);
+    await expect(makeClient({ accessToken: 'not-the-token' }).listExportJobs()).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    const forbidden = await makeClient({ apiKey: 'someone-else' })
+      .listExportJobs()
+      .catch((caught: unknown) => caught);
     expect(forbidden).toBeInstanceOf(PermissionDeniedError);
-    expect(forbidden).toMatchObject({ status: 403, code: '403003', body: { error_code: '403003', message: 'Api Key is invalid' } });
+    expect(forbidden).toMatchObject({
+      status: 403,
+      code: '403003',
+      body: { error_code: '403003', message: 'Api Key is invalid' },
+    });
   });
 
   it('sends an injected 503 with Retry-After, then succeeds when the client retries after the wait', async () => {
@@ -138,7 +170,9 @@ describe('the loopback server', () => {
 
   it('destroys the socket for a dropped connection, which the client reports as a ConnectionError', async () => {
     simulator.inject({ kind: 'drop' });
-    const error = await makeClient().listExportJobs().catch((caught: unknown) => caught);
+    const error = await makeClient()
+      .listExportJobs()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(simulator.requests.map((request) => request.status)).toEqual(['dropped']);
     // The server keeps serving after a dropped connection.
@@ -170,7 +204,14 @@ describe('the loopback server', () => {
 
     const again = await other.listen(port);
     expect(again.baseUrl).toBe(`http://127.0.0.1:${port}/ups`);
-    const client = new ExportJobsClient({ accessToken: 't', apiKey: 'k', orgId: ORG, sandboxName: 'dev', baseUrl: again.baseUrl, maxRetries: 0 });
+    const client = new ExportJobsClient({
+      accessToken: 't',
+      apiKey: 'k',
+      orgId: ORG,
+      sandboxName: 'dev',
+      baseUrl: again.baseUrl,
+      maxRetries: 0,
+    });
     await client.listExportJobs();
     await expect(again.close()).resolves.toBeUndefined();
   });

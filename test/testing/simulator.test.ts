@@ -14,7 +14,12 @@ import {
   TimeoutError,
   type ExportJobsClient,
 } from '../../src/index.js';
-import { createClock, DEFAULT_MANUAL_START, ExportJobsSimulator, type ExportJobsSimulatorOptions } from '../../src/testing/index.js';
+import {
+  createClock,
+  DEFAULT_MANUAL_START,
+  ExportJobsSimulator,
+  type ExportJobsSimulatorOptions,
+} from '../../src/testing/index.js';
 import { simulatorHandlers } from '../../src/testing/msw.js';
 import { BASE_URL, JOBS_URL, makeClient, server, TOKEN, useMsw, validRequest } from '../helpers/msw.js';
 
@@ -43,12 +48,26 @@ function apiHeaders(overrides: Record<string, string | undefined> = {}): Record<
     'content-type': 'application/json',
     ...overrides,
   };
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
-async function rawCreate(body: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(JOBS_URL, { method: 'POST', headers: apiHeaders(), body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
+/** An error body of the service's create, with the fields these tests read. */
+interface CreateErrorBody {
+  errors: { '400': Array<{ code: string; message: string }> };
+}
+
+/** What the simulator answers a create sent as it is: an error body, or the job created (its `destination` read). */
+type RawCreateBody = Partial<CreateErrorBody> & { destination?: unknown };
+
+async function rawCreate(body: unknown): Promise<{ status: number; body: RawCreateBody }> {
+  const response = await fetch(JOBS_URL, {
+    method: 'POST',
+    headers: apiHeaders(),
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as RawCreateBody };
 }
 
 beforeEach(() => {
@@ -63,7 +82,10 @@ afterEach(() => {
 
 describe('creating a job', () => {
   it('echoes the request and adds the fields the service owns', async () => {
-    const job = await client.createExportJob({ ...validRequest, mergePolicy: { id: 'my-policy' } }, { headers: { 'x-profile-instance-id': 'ups-2' } });
+    const job = await client.createExportJob(
+      { ...validRequest, mergePolicy: { id: 'my-policy' } },
+      { headers: { 'x-profile-instance-id': 'ups-2' } },
+    );
 
     expect(job).toMatchObject({
       id: 1000,
@@ -86,10 +108,18 @@ describe('creating a job', () => {
   });
 
   it('defaults the merge policy, answers 200 with X-Location, and counts ids up from 1000', async () => {
-    const first = await fetch(JOBS_URL, { method: 'POST', headers: apiHeaders(), body: JSON.stringify(minimalRequest) });
+    const first = await fetch(JOBS_URL, {
+      method: 'POST',
+      headers: apiHeaders(),
+      body: JSON.stringify(minimalRequest),
+    });
     expect(first.status).toBe(200);
     expect(first.headers.get('x-location')).toBe('/export/jobs/1000');
-    expect(await first.json()).toMatchObject({ id: 1000, mergePolicy: { id: 'timestampOrdered-none-mp', version: 1 }, profileInstanceId: 'ups' });
+    expect(await first.json()).toMatchObject({
+      id: 1000,
+      mergePolicy: { id: 'timestampOrdered-none-mp', version: 1 },
+      profileInstanceId: 'ups',
+    });
 
     const second = await client.createExportJob(minimalRequest);
     expect(second.id).toBe(1001);
@@ -98,24 +128,34 @@ describe('creating a job', () => {
   it('refuses a body without destination, datasetId or schema.name with the service error body listing each problem', async () => {
     const { status, body } = await rawCreate({ destination: {}, schema: {} });
     expect(status).toBe(400);
-    expect(body).toMatchObject({ requestId: expect.any(String), type: 'https://ns.adobe.com/aep/errors/UPAPI-113434-400', status: 400 });
-    expect(body.errors['400']).toEqual([
+    expect(body).toMatchObject({
+      requestId: expect.any(String),
+      type: 'https://ns.adobe.com/aep/errors/UPAPI-113434-400',
+      status: 400,
+    });
+    expect(body.errors?.['400']).toEqual([
       { code: 'UPAPI-113434-400', message: expect.stringContaining('destination.datasetId is required') },
       { code: 'UPAPI-113434-400', message: expect.stringContaining('schema.name is required') },
     ]);
 
-    expect((await rawCreate({ schema: { name: '_xdm.context.profile' } })).body.errors['400'][0].message).toContain('destination is required');
+    expect((await rawCreate({ schema: { name: '_xdm.context.profile' } })).body.errors?.['400'][0]?.message).toContain(
+      'destination is required',
+    );
     expect(simulator.jobs()).toEqual([]);
   });
 
   it('refuses timestamps that are not RFC 3339, a segment without an id, and a body that is not JSON', async () => {
     const { status, body } = await rawCreate({
       ...minimalRequest,
-      filter: { segments: [{ segmentNs: 'ups' }], fromIngestTimestamp: '2018-01-01 00:00:00', segmentQualificationTime: { startTime: '2018-01-01T00:00:00' } },
+      filter: {
+        segments: [{ segmentNs: 'ups' }],
+        fromIngestTimestamp: '2018-01-01 00:00:00',
+        segmentQualificationTime: { startTime: '2018-01-01T00:00:00' },
+      },
       additionalFields: { eventList: { filter: { toIngestTimestamp: 'yesterday' } } },
     });
     expect(status).toBe(400);
-    const messages = body.errors['400'].map((entry: { message: string }) => entry.message);
+    const messages = body.errors?.['400'].map((entry) => entry.message);
     expect(messages).toEqual([
       expect.stringContaining('filter.segments[0].segmentId is required'),
       expect.stringContaining('filter.segmentQualificationTime.startTime must be an RFC 3339 timestamp'),
@@ -125,7 +165,7 @@ describe('creating a job', () => {
 
     const invalid = await rawCreate('{"destination":');
     expect(invalid.status).toBe(400);
-    expect(invalid.body.errors['400'][0].message).toContain('There is a problem extracting the user JSON');
+    expect(invalid.body.errors?.['400'][0]?.message).toContain('There is a problem extracting the user JSON');
   });
 
   it('accepts timestamps with an offset and the dataSetId spelling, and sends datasetId back', async () => {
@@ -139,7 +179,9 @@ describe('creating a job', () => {
   });
 
   it('surfaces a refused create as the SDK BadRequestError with the service message', async () => {
-    const error = await client.createExportJob({ ...minimalRequest, schema: { name: '_xdm.context.experienceevent' } }).catch((caught: unknown) => caught);
+    const error = await client
+      .createExportJob({ ...minimalRequest, schema: { name: '_xdm.context.experienceevent' } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
     expect((error as BadRequestError).code).toBe('UPAPI-113434-400');
     expect((error as BadRequestError).message).toContain('schema.name must be "_xdm.context.profile"');
@@ -195,7 +237,11 @@ describe('a job over time', () => {
       { segmentId: 'seg-a', status: ['realized', 'exited'] as const },
       { segmentId: 'seg-b', segmentNs: 'AAM' },
     ];
-    const job = await client.createExportJob({ ...minimalRequest, destination: { datasetId: 'ds-1', segmentPerBatch: true }, filter: { segments: [...segments] } });
+    const job = await client.createExportJob({
+      ...minimalRequest,
+      destination: { datasetId: 'ds-1', segmentPerBatch: true },
+      filter: { segments: [...segments] },
+    });
     expect(job.destination).toEqual({ datasetId: 'ds-1', segmentPerBatch: true, batches: [] });
 
     simulator.advance(2_000);
@@ -204,8 +250,18 @@ describe('a job over time', () => {
       datasetId: 'ds-1',
       segmentPerBatch: true,
       batches: [
-        { segmentId: 'seg-a', segmentNs: 'ups', status: ['realized', 'exited'], batchId: expect.stringMatching(/^[0-9a-f]{32}$/) },
-        { segmentId: 'seg-b', segmentNs: 'AAM', status: ['realized'], batchId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+        {
+          segmentId: 'seg-a',
+          segmentNs: 'ups',
+          status: ['realized', 'exited'],
+          batchId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        },
+        {
+          segmentId: 'seg-b',
+          segmentNs: 'AAM',
+          status: ['realized'],
+          batchId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        },
       ],
     });
   });
@@ -218,7 +274,11 @@ describe('a job over time', () => {
     const failed = await client.getExportJob(job.id);
     expect(failed.status).toBe('FAILED');
     expect(failed.errors).toEqual([
-      { code: '0090000009', msg: expect.stringContaining("Error writing profiles to output path 'adl://"), callStack: 'com.adobe.aep.unifiedprofile.common.logging.Logger' },
+      {
+        code: '0090000009',
+        msg: expect.stringContaining("Error writing profiles to output path 'adl://"),
+        callStack: 'com.adobe.aep.unifiedprofile.common.logging.Logger',
+      },
       { code: 'unknown', msg: 'Job aborted.', callStack: 'org.apache.spark.SparkException: Job aborted.' },
     ]);
     expect(failed.destination).toMatchObject({ segmentPerBatch: false, batchId: '' });
@@ -227,13 +287,20 @@ describe('a job over time', () => {
 
   it('counts profiles per segment in the metrics of a finished job', async () => {
     useSimulator({ profilesPerSegment: { 'seg-a': 7 } });
-    const job = await client.createExportJob({ ...minimalRequest, filter: { segments: [{ segmentId: 'seg-a' }, { segmentId: 'seg-other' }] } });
+    const job = await client.createExportJob({
+      ...minimalRequest,
+      filter: { segments: [{ segmentId: 'seg-a' }, { segmentId: 'seg-other' }] },
+    });
     simulator.advance(60_000);
     expect((await client.getExportJob(job.id)).metrics?.totalExportedProfileCounter).toBe(107);
   });
 
   it('adds a job without HTTP, already finished when backdated, and serves it like any other', async () => {
-    const old = simulator.addJob(minimalRequest, { sandboxName: 'dev', orgId: ORG, createdAt: simulator.now() - 60_000 });
+    const old = simulator.addJob(minimalRequest, {
+      sandboxName: 'dev',
+      orgId: ORG,
+      createdAt: simulator.now() - 60_000,
+    });
     expect(old.status).toBe('SUCCEEDED');
     expect((await client.getExportJob(old.id)).status).toBe('SUCCEEDED');
   });
@@ -246,7 +313,11 @@ describe('reading jobs', () => {
     expect(error).toMatchObject({
       status: 404,
       code: 'UPAPI-113430-404',
-      body: { errors: { '404': [{ code: 'UPAPI-113430-404', message: expect.any(String) }] }, type: 'https://ns.adobe.com/aep/errors/UPAPI-113430-404', status: 404 },
+      body: {
+        errors: { '404': [{ code: 'UPAPI-113430-404', message: expect.any(String) }] },
+        type: 'https://ns.adobe.com/aep/errors/UPAPI-113430-404',
+        status: 404,
+      },
     });
   });
 
@@ -268,12 +339,19 @@ describe('cancelling', () => {
     const job = await client.createExportJob(minimalRequest);
     simulator.advance(3_000);
 
-    await expect(client.cancelExportJob(job.id)).resolves.toEqual({ status: true, message: 'Export job has been marked for cancelling' });
+    await expect(client.cancelExportJob(job.id)).resolves.toEqual({
+      status: true,
+      message: 'Export job has been marked for cancelling',
+    });
     simulator.advance(60_000);
     const cancelled = await client.getExportJob(job.id);
     expect(cancelled.status).toBe('CANCELLED');
     expect(cancelled.updateTime).toBe(job.creationTime + 3_000);
-    expect(cancelled.metrics?.totalTime).toEqual({ startTimeInMs: job.creationTime, endTimeInMs: job.creationTime + 3_000, totalTimeInMs: 3_000 });
+    expect(cancelled.metrics?.totalTime).toEqual({
+      startTimeInMs: job.creationTime,
+      endTimeInMs: job.creationTime + 3_000,
+      totalTimeInMs: 3_000,
+    });
   });
 
   it('leaves a finished job as it finished, and answers 404 for an unknown one', async () => {
@@ -301,7 +379,12 @@ describe('listing', () => {
     const [, second] = first.records;
 
     expect(first.records.map((job) => job.id)).toEqual([ids[4], ids[3]]);
-    expect(first.page).toEqual({ sortField: 'createdTime', sort: 'desc', pageOffset: `${second?.creationTime}_${second?.id}`, pageSize: 2 });
+    expect(first.page).toEqual({
+      sortField: 'createdTime',
+      sort: 'desc',
+      pageOffset: `${second?.creationTime}_${second?.id}`,
+      pageSize: 2,
+    });
     expect(first.link.next).toBe(`/export/jobs/?limit=2&offset=${second?.creationTime}_${second?.id}`);
 
     const seen = [...first.records.map((job) => job.id)];
@@ -325,7 +408,8 @@ describe('listing', () => {
   });
 
   it('returns 20 records by default', async () => {
-    for (let index = 0; index < 21; index += 1) simulator.addJob(minimalRequest, { sandboxName: 'dev', orgId: ORG, createdAt: simulator.now() + index });
+    for (let index = 0; index < 21; index += 1)
+      simulator.addJob(minimalRequest, { sandboxName: 'dev', orgId: ORG, createdAt: simulator.now() + index });
     const page = await client.listExportJobs();
     expect(page.records).toHaveLength(20);
     expect(page.link.next).not.toBe('');
@@ -334,7 +418,7 @@ describe('listing', () => {
   it('refuses a status, limit or offset it cannot read', async () => {
     const response = await fetch(`${JOBS_URL}?status=SUCCESS&limit=0&offset=yesterday`, { headers: apiHeaders() });
     expect(response.status).toBe(400);
-    const body = await response.json();
+    const body = (await response.json()) as CreateErrorBody;
     expect(body.errors['400']).toHaveLength(3);
   });
 });
@@ -350,7 +434,10 @@ describe('the gateway checks', () => {
     ];
     for (const [overrides, status, code] of cases) {
       const response = await fetch(`${JOBS_URL}/1000`, { headers: apiHeaders(overrides) });
-      expect({ status: response.status, body: await response.json() }).toEqual({ status, body: { error_code: code, message: expect.any(String) } });
+      expect({ status: response.status, body: (await response.json()) as unknown }).toEqual({
+        status,
+        body: { error_code: code, message: expect.any(String) },
+      });
     }
   });
 
@@ -358,11 +445,18 @@ describe('the gateway checks', () => {
     useSimulator({ credentials: { accessToken: (token) => token === TOKEN, apiKey: 'my-client-id', orgId: ORG } });
     await expect(client.listExportJobs()).resolves.toBeDefined();
 
-    const badToken = await makeClient({ accessToken: 'expired', maxRetries: 0 }).listExportJobs().catch((caught: unknown) => caught);
+    const badToken = await makeClient({ accessToken: 'expired', maxRetries: 0 })
+      .listExportJobs()
+      .catch((caught: unknown) => caught);
     expect(badToken).toBeInstanceOf(AuthenticationError);
     expect(badToken).toMatchObject({ status: 401, code: '401013' });
-    await expect(makeClient({ apiKey: 'other', maxRetries: 0 }).listExportJobs()).rejects.toMatchObject({ status: 403, code: '403003' });
-    const otherOrg = await makeClient({ orgId: 'OTHER@AdobeOrg', maxRetries: 0 }).listExportJobs().catch((caught: unknown) => caught);
+    await expect(makeClient({ apiKey: 'other', maxRetries: 0 }).listExportJobs()).rejects.toMatchObject({
+      status: 403,
+      code: '403003',
+    });
+    const otherOrg = await makeClient({ orgId: 'OTHER@AdobeOrg', maxRetries: 0 })
+      .listExportJobs()
+      .catch((caught: unknown) => caught);
     expect(otherOrg).toBeInstanceOf(PermissionDeniedError);
     expect(otherOrg).toMatchObject({ code: '403025' });
   });
@@ -373,7 +467,10 @@ describe('fault injection', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     simulator.inject({ kind: 'status', status: 503, retryAfter: 2 });
     const retrying = signal();
-    const retryingClient = makeClient({ maxRetries: 1, logger: { debug: (message) => message.includes('retrying') && retrying.fire() } });
+    const retryingClient = makeClient({
+      maxRetries: 1,
+      logger: { debug: (message) => message.includes('retrying') && retrying.fire() },
+    });
 
     const listing = retryingClient.listExportJobs();
     await retrying.fired;
@@ -385,18 +482,27 @@ describe('fault injection', () => {
 
   it('sends the platform problem body for a 5xx and the gateway body for a 429 unless told otherwise', async () => {
     simulator.inject({ kind: 'status', status: 500 });
-    await expect(client.listExportJobs()).rejects.toMatchObject({ status: 500, body: { title: 'Internal Server Error', status: 500 } });
+    await expect(client.listExportJobs()).rejects.toMatchObject({
+      status: 500,
+      body: { title: 'Internal Server Error', status: 500 },
+    });
     simulator.inject({ kind: 'status', status: 429, retryAfter: 1 });
     const limited = await client.listExportJobs().catch((caught: unknown) => caught);
     expect(limited).toBeInstanceOf(RateLimitError);
     expect(limited).toMatchObject({ retryAfter: 1_000, body: { error_code: '429050' } });
     simulator.inject({ kind: 'status', status: 502, body: '<html><title>Bad gateway</title></html>' });
-    await expect(client.listExportJobs()).rejects.toMatchObject({ status: 502, message: expect.stringContaining('HTML response') });
+    await expect(client.listExportJobs()).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('HTML response'),
+    });
   });
 
   it('applies a fault only to matching requests, as many times as asked', async () => {
     const job = await client.createExportJob(minimalRequest);
-    const fault = simulator.inject({ kind: 'status', status: 500 }, { times: 2, match: { method: 'GET', path: '/export/jobs/:id' } });
+    const fault = simulator.inject(
+      { kind: 'status', status: 500 },
+      { times: 2, match: { method: 'GET', path: '/export/jobs/:id' } },
+    );
 
     await expect(client.listExportJobs()).resolves.toBeDefined();
     await expect(client.getExportJob(job.id)).rejects.toBeInstanceOf(ServerError);
@@ -411,7 +517,12 @@ describe('fault injection', () => {
     simulator.inject({ kind: 'status', status: 503 }, { probability: 0.5 });
     const outcomes: Array<number | string> = [];
     for (let index = 0; index < 4; index += 1) {
-      outcomes.push(await client.listExportJobs().then(() => 200, (error: { status?: number }) => error.status ?? 'error'));
+      outcomes.push(
+        await client.listExportJobs().then(
+          () => 200,
+          (error: { status?: number }) => error.status ?? 'error',
+        ),
+      );
     }
     expect(outcomes).toEqual([503, 200, 503, 200]);
     simulator.clearFaults();
@@ -426,7 +537,9 @@ describe('fault injection', () => {
 
   it('can drop the answer after acting, so a create is done once and never retried', async () => {
     simulator.inject({ kind: 'drop' }, { match: { method: 'POST' }, when: 'response' });
-    const error = await makeClient({ maxRetries: 3 }).createExportJob(minimalRequest).catch((caught: unknown) => caught);
+    const error = await makeClient({ maxRetries: 3 })
+      .createExportJob(minimalRequest)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(simulator.jobs()).toHaveLength(1);
     expect(simulator.requests).toHaveLength(1);
@@ -473,14 +586,20 @@ describe('inspection', () => {
   });
 
   it('refuses a create body in addJob the way the API does', () => {
-    expect(() => simulator.addJob({ destination: {} })).toThrow(/destination\.datasetId is required[\s\S]*schema\.name is required/);
+    expect(() => simulator.addJob({ destination: {} })).toThrow(
+      /destination\.datasetId is required[\s\S]*schema\.name is required/,
+    );
   });
 });
 
 describe('the fetch adapter and the clock', () => {
   it('serves the client through its fetch option, without msw, and drops like undici', async () => {
     const standalone = new ExportJobsSimulator({ clock: 'manual' });
-    const direct = makeClient({ baseUrl: 'https://anywhere.test/data/core/ups', fetch: standalone.fetch, maxRetries: 0 });
+    const direct = makeClient({
+      baseUrl: 'https://anywhere.test/data/core/ups',
+      fetch: standalone.fetch,
+      maxRetries: 0,
+    });
     const job = await direct.createExportJob(minimalRequest);
     standalone.advance(10_000);
     await expect(direct.getExportJob(job.id)).resolves.toMatchObject({ status: 'SUCCEEDED' });
@@ -495,7 +614,11 @@ describe('the fetch adapter and the clock', () => {
     const response = await standalone.handle(request());
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toEqual(expect.any(String));
-    expect(await response.json()).toEqual({ records: [], page: { sortField: 'createdTime', sort: 'desc', pageOffset: '', pageSize: 0 }, link: { next: '' } });
+    expect(await response.json()).toEqual({
+      records: [],
+      page: { sortField: 'createdTime', sort: 'desc', pageOffset: '', pageSize: 0 },
+      link: { next: '' },
+    });
 
     standalone.inject({ kind: 'drop' });
     expect((await standalone.handle(request())).type).toBe('error');
@@ -510,7 +633,7 @@ describe('the fetch adapter and the clock', () => {
     expect(staged.requests.map((entry) => entry.path)).toEqual(['/export/jobs', '/export/jobs/1000']);
   });
 
-  it('reads a real clock from Date.now, so faked system time moves jobs', async () => {
+  it('reads a real clock from Date.now, so faked system time moves jobs', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2025-01-01T00:00:00Z') });
     const real = new ExportJobsSimulator();
     const job = real.addJob(minimalRequest);
