@@ -36,7 +36,12 @@ export function summarize(profile, limit = 25, label = 'profile') {
     const self = selfById.get(node.id) ?? 0;
     if (!self) continue;
     const { functionName, url, lineNumber } = node.callFrame;
-    const short = url ? url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/(dist|bench)\//, '$1/') : '';
+    const short = url
+      ? url
+          .replace(/^file:\/\//, '')
+          .replace(/^.*node_modules\//, '')
+          .replace(/^.*\/(dist|bench)\//, '$1/')
+      : '';
     const key = `${functionName || '(anonymous)'}  ${short}${url ? `:${lineNumber + 1}` : ''}`;
     byFrame.set(key, (byFrame.get(key) ?? 0) + self);
     byOwner.set(owner(url), (byOwner.get(owner(url)) ?? 0) + self);
@@ -48,7 +53,12 @@ export function summarize(profile, limit = 25, label = 'profile') {
   const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
   const keyOf = (node) => {
     const { functionName, url, lineNumber } = node.callFrame;
-    const short = url ? url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/(dist|bench)\//, '$1/') : '';
+    const short = url
+      ? url
+          .replace(/^file:\/\//, '')
+          .replace(/^.*node_modules\//, '')
+          .replace(/^.*\/(dist|bench)\//, '$1/')
+      : '';
     return `${functionName || '(anonymous)'}  ${short}${url ? `:${lineNumber + 1}` : ''}`;
   };
   const inclusive = new Map();
@@ -66,12 +76,15 @@ export function summarize(profile, limit = 25, label = 'profile') {
   const pct = (value) => `${((value / total) * 100).toFixed(1).padStart(5)} %`;
   const msOf = (value) => `${(value / 1000).toFixed(1).padStart(8)} ms`;
   const out = [`${label}: ${(total / 1000).toFixed(0)} ms sampled`, '', 'self time by package:'];
-  for (const [name, value] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 12)) out.push(`${msOf(value)} ${pct(value)}  ${name}`);
+  for (const [name, value] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, 12))
+    out.push(`${msOf(value)} ${pct(value)}  ${name}`);
   out.push('', `top ${limit} frames by self time:`);
-  for (const [name, value] of [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, limit)) out.push(`${msOf(value)} ${pct(value)}  ${name}`);
+  for (const [name, value] of [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, limit))
+    out.push(`${msOf(value)} ${pct(value)}  ${name}`);
   if (inclusive.size) {
     out.push('', 'our functions (dist/) by inclusive time:');
-    for (const [name, value] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, limit)) out.push(`${msOf(value)} ${pct(value)}  ${name}`);
+    for (const [name, value] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, limit))
+      out.push(`${msOf(value)} ${pct(value)}  ${name}`);
   }
   return out.join('\n');
 }

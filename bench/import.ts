@@ -28,7 +28,7 @@ function spawnOnce(args: string[]): number {
   const started = performance.now();
   const result = spawnSync(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   const elapsed = performance.now() - started;
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr.toString()}`);
   return elapsed;
 }
 
@@ -55,8 +55,18 @@ report({
     index === 0 ? '' : `${added(index) >= 0 ? '+' : ''}${added(index).toFixed(1)} ms`,
   ]),
   figures: [
-    { name: "import('aep-export-jobs'), added", value: `+${added(1).toFixed(1)} ms`, goal: `<= +${GOAL_MS} ms`, pass: added(1) <= GOAL_MS },
-    { name: "import('aep-export-jobs/testing'), added", value: `+${added(2).toFixed(1)} ms`, goal: `<= +${GOAL_MS} ms`, pass: added(2) <= GOAL_MS },
+    {
+      name: "import('aep-export-jobs'), added",
+      value: `+${added(1).toFixed(1)} ms`,
+      goal: `<= +${GOAL_MS} ms`,
+      pass: added(1) <= GOAL_MS,
+    },
+    {
+      name: "import('aep-export-jobs/testing'), added",
+      value: `+${added(2).toFixed(1)} ms`,
+      goal: `<= +${GOAL_MS} ms`,
+      pass: added(2) <= GOAL_MS,
+    },
   ],
   notes: [],
 });

@@ -78,7 +78,8 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
 }
 
-export const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+export const mean = (values: readonly number[]): number =>
+  values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /** A duration in ms with a sensible unit. */
 export function ms(value: number): string {
@@ -102,8 +103,20 @@ export function textTable(head: readonly string[], rows: readonly (readonly stri
   const widths = head.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
   const numeric = (cell: string) => /^[-+]?[\d.]/.test(cell);
   const line = (row: readonly string[]) =>
-    row.map((cell, column) => (numeric(cell) && column > 0 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
-  return [line(head), widths.map((width) => '-'.repeat(width)).join('  ').trimEnd(), ...rows.map(line)].join('\n');
+    row
+      .map((cell, column) =>
+        numeric(cell) && column > 0 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+      )
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    widths
+      .map((width) => '-'.repeat(width))
+      .join('  ')
+      .trimEnd(),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 export function verdict(figure: Figure): string {
@@ -118,7 +131,14 @@ export function report(result: BenchResult): void {
     console.log('');
     const goals = result.figures.some((figure) => figure.goal !== undefined);
     const head = goals ? ['figure', 'value', 'goal', ''] : ['figure', 'value'];
-    console.log(textTable(head, result.figures.map((figure) => (goals ? [figure.name, figure.value, figure.goal ?? '', verdict(figure)] : [figure.name, figure.value]))));
+    console.log(
+      textTable(
+        head,
+        result.figures.map((figure) =>
+          goals ? [figure.name, figure.value, figure.goal ?? '', verdict(figure)] : [figure.name, figure.value],
+        ),
+      ),
+    );
   }
   for (const note of result.notes) console.log(`- ${note}`);
   process.send?.({ type: 'bench-result', result });

@@ -63,7 +63,7 @@ async function measureHeap(which: 'raw' | 'sdk'): Promise<HeapResult> {
   const server = await startServer({ JOBS: String(JOBS) });
   const loop = loops(server.baseUrl)[which];
   const body = await (await fetch(`${server.baseUrl}/export/jobs?limit=${LIMIT}`, { headers: RAW_HEADERS })).text();
-  const parse = () => (which === 'sdk' ? ExportJobListSchema.parse(JSON.parse(body)) : JSON.parse(body));
+  const parse = (): unknown => (which === 'sdk' ? ExportJobListSchema.parse(JSON.parse(body)) : JSON.parse(body));
   await loop(() => {}, 100);
   // Let finalizers and timers of the warm-up run before the reference point.
   for (let i = 0; i < 3; i++) {
@@ -80,7 +80,11 @@ async function measureHeap(which: 'raw' | 'sdk'): Promise<HeapResult> {
   });
   const after = settledHeap();
   server.stop();
-  return { onePage, peak: Math.max(...samples) - after, perPage: slope(samples.slice(Math.floor(samples.length / 2))) / SAMPLE_EVERY };
+  return {
+    onePage,
+    peak: Math.max(...samples) - after,
+    perPage: slope(samples.slice(Math.floor(samples.length / 2))) / SAMPLE_EVERY,
+  };
 }
 
 /** Least-squares slope of values taken at 0, 1, 2... */
@@ -98,7 +102,10 @@ function slope(values: number[]): number {
 }
 
 async function heapInChild(which: 'raw' | 'sdk'): Promise<HeapResult> {
-  const child = fork(fileURLToPath(import.meta.url), ['--heap', which], { execArgv: HEAP_FLAGS, env: { ...process.env, JOBS: String(JOBS) } });
+  const child = fork(fileURLToPath(import.meta.url), ['--heap', which], {
+    execArgv: HEAP_FLAGS,
+    env: { ...process.env, JOBS: String(JOBS) },
+  });
   const [[message]] = (await Promise.all([once(child, 'message'), once(child, 'exit')])) as [[HeapResult], unknown];
   return message;
 }
@@ -142,12 +149,27 @@ if (heapAt !== -1) {
       ['time, median', ms(median(rawTimes)), ms(median(sdkTimes)), ratio(timeRatio)],
       ['time per page', ms(median(rawTimes) / PAGES), ms(median(sdkTimes) / PAGES), ''],
       ['one page retained', bytes(Math.round(rawHeap.onePage)), bytes(Math.round(sdkHeap.onePage)), ''],
-      ['peak retained while iterating', `${bytes(rawHeap.peak)} (${(rawHeap.peak / rawHeap.onePage).toFixed(2)} pages)`, `${bytes(sdkHeap.peak)} (${heapPages.toFixed(2)} pages)`, ''],
+      [
+        'peak retained while iterating',
+        `${bytes(rawHeap.peak)} (${(rawHeap.peak / rawHeap.onePage).toFixed(2)} pages)`,
+        `${bytes(sdkHeap.peak)} (${heapPages.toFixed(2)} pages)`,
+        '',
+      ],
       ['retained growth per page (2nd half)', `${rawHeap.perPage.toFixed(0)} B`, `${sdkHeap.perPage.toFixed(0)} B`, ''],
     ],
     figures: [
-      { name: 'paginate time / raw fetch loop', value: ratio(timeRatio), goal: `<= ${ratio(TIME_GOAL)}`, pass: timeRatio <= TIME_GOAL },
-      { name: 'peak retained heap while paginating', value: `${heapPages.toFixed(2)} pages`, goal: `<= ${HEAP_GOAL} pages`, pass: heapPages <= HEAP_GOAL },
+      {
+        name: 'paginate time / raw fetch loop',
+        value: ratio(timeRatio),
+        goal: `<= ${ratio(TIME_GOAL)}`,
+        pass: timeRatio <= TIME_GOAL,
+      },
+      {
+        name: 'peak retained heap while paginating',
+        value: `${heapPages.toFixed(2)} pages`,
+        goal: `<= ${HEAP_GOAL} pages`,
+        pass: heapPages <= HEAP_GOAL,
+      },
     ],
     notes: [],
   });

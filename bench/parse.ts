@@ -16,10 +16,16 @@ const check = ExportJobListSchema.parse(JSON.parse(text));
 if (check.records.length !== JOBS) throw new Error('short page');
 
 const variants: Array<{ name: string; run: () => unknown }> = [
-  { name: 'JSON.parse', run: () => JSON.parse(text) },
+  { name: 'JSON.parse', run: () => JSON.parse(text) as unknown },
   { name: 'ExportJobListSchema.parse(JSON.parse)', run: () => ExportJobListSchema.parse(JSON.parse(text)) },
   // Zod alone on already-parsed input, and per job, to show where the time goes.
-  { name: '  of which ExportJobListSchema.parse only', run: ((parsed) => () => ExportJobListSchema.parse(parsed))(JSON.parse(text)) },
+  {
+    name: '  of which ExportJobListSchema.parse only',
+    run: (
+      (parsed) => () =>
+        ExportJobListSchema.parse(parsed)
+    )(JSON.parse(text)),
+  },
 ];
 
 let sink: unknown;
@@ -50,9 +56,20 @@ report({
   method: `A ${(text.length / 1024).toFixed(0)} KiB page of ${JOBS} jobs; ${ROUNDS} interleaved rounds of ${PER_ROUND} parses per variant after warm-up; medians of the per-round means.`,
   head: ['variant', 'median per page', 'vs JSON.parse'],
   rows: [
-    ...variants.map((variant, index) => [variant.name, ms(median(samples[index]!)), ratio(median(samples[index]!) / base)]),
+    ...variants.map((variant, index) => [
+      variant.name,
+      ms(median(samples[index]!)),
+      ratio(median(samples[index]!) / base),
+    ]),
     ['  ExportJobSchema.parse, one job', ms(median(perJob)), ''],
   ],
-  figures: [{ name: 'ExportJobListSchema.parse(JSON.parse) / JSON.parse', value: ratio(value), goal: `<= ${ratio(GOAL)}`, pass: value <= GOAL }],
+  figures: [
+    {
+      name: 'ExportJobListSchema.parse(JSON.parse) / JSON.parse',
+      value: ratio(value),
+      goal: `<= ${ratio(GOAL)}`,
+      pass: value <= GOAL,
+    },
+  ],
   notes: [],
 });

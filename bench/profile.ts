@@ -23,9 +23,10 @@ if (!workload || !workloads.includes(workload)) {
 // `import` profiles loading the package itself, so nothing of it may be loaded before.
 let setup: () => Promise<() => Promise<void>>;
 if (workload === 'import') {
-  setup = async () => async () => {
-    await import('../dist/index.js');
-  };
+  setup = () =>
+    Promise.resolve(async () => {
+      await import('../dist/index.js');
+    });
 } else {
   const sdk = await import('../dist/index.js');
   setup = async () => {
@@ -33,14 +34,16 @@ if (workload === 'import') {
       const { listPage } = await import('./fixtures.mjs');
       const text = listPage(1000, 1000);
       for (let i = 0; i < 50; i++) sdk.ExportJobListSchema.parse(JSON.parse(text));
-      return async () => {
+      return () => {
         for (let i = 0; i < 300; i++) sdk.ExportJobListSchema.parse(JSON.parse(text));
+        return Promise.resolve();
       };
     }
     if (workload === 'get-job-stub') {
       const { job } = await import('./fixtures.mjs');
       const body = JSON.stringify(job(4242));
-      const fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      const fetch = () =>
+        Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
       const client = new sdk.ExportJobsClient({ ...clientOptions('http://127.0.0.1:9/data/core/ups'), fetch });
       for (let i = 0; i < 5000; i++) await client.getExportJob(4242);
       return async () => {

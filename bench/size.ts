@@ -10,14 +10,31 @@ import { fileURLToPath } from 'node:url';
 import { bytes, report } from './lib.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>;
+};
 
 // npm_execpath is set when run through an npm script; otherwise `npm` from the PATH.
 const npm = process.env.npm_execpath;
 const packArgs = ['pack', '--dry-run', '--json', '--ignore-scripts'];
-const packed = JSON.parse(
-  npm ? execFileSync(process.execPath, [npm, ...packArgs], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }) : execFileSync('npm', packArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
-)[0] as { size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string; size: number }> };
+/** `npm pack --json` prints one entry per package packed: this one's, with the fields read here. */
+interface PackResult {
+  size: number;
+  unpackedSize: number;
+  entryCount: number;
+  files: Array<{ path: string; size: number }>;
+}
+const packed = (
+  JSON.parse(
+    npm
+      ? execFileSync(process.execPath, [npm, ...packArgs], {
+          cwd: root,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        })
+      : execFileSync('npm', packArgs, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+  ) as [PackResult]
+)[0];
 
 /** Total byte size and file count of a directory, not descending into its own node_modules. */
 function directorySize(dir: string): { size: number; files: number } {
@@ -63,9 +80,14 @@ function closure(names: string[]): Map<string, Installed> {
     const { name, from, via } = queue.shift()!;
     const dir = resolvePackageDir(name, from);
     if (!dir || seen.has(dir)) continue; // not installed (an optional dependency), or counted already
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      version: string;
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
     seen.set(dir, { name, version: pkg.version, via, ...directorySize(dir) });
-    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) queue.push({ name: dep, from: dir, via: name });
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies }))
+      queue.push({ name: dep, from: dir, via: name });
   }
   return seen;
 }
@@ -76,7 +98,9 @@ const installed = [...all.values()].sort((a, b) => b.size - a.size);
 const sum = (items: Iterable<Installed>) => [...items].reduce((total, item) => total + item.size, 0);
 const total = sum(installed);
 const files = installed.reduce((count, item) => count + item.files, 0);
-const sourceMaps = packed.files.filter((file) => file.path.endsWith('.map')).reduce((size, file) => size + file.size, 0);
+const sourceMaps = packed.files
+  .filter((file) => file.path.endsWith('.map'))
+  .reduce((size, file) => size + file.size, 0);
 // What only the command-line tool needs: everything not reachable from the library's own imports.
 const CLI_ONLY = ['commander', 'cli-table3', 'yocto-spinner', 'yoctocolors'].filter((name) => direct.includes(name));
 const library = closure(direct.filter((name) => !CLI_ONLY.includes(name)));
@@ -85,12 +109,19 @@ const cliSize = total - sum(library.values());
 report({
   id: 'size',
   title: '6. Package and install size',
-  method: '`npm pack --dry-run --json --ignore-scripts` on the built package; the runtime dependencies walked from package.json `dependencies` through node_modules as Node resolves them, summing file sizes per package directory.',
+  method:
+    '`npm pack --dry-run --json --ignore-scripts` on the built package; the runtime dependencies walked from package.json `dependencies` through node_modules as Node resolves them, summing file sizes per package directory.',
   head: ['item', 'version', 'via', 'files', 'size'],
   rows: [
     ['packed tarball (size)', '', '', String(packed.entryCount), bytes(packed.size)],
     ['packed tarball (unpacked)', '', '', String(packed.entryCount), bytes(packed.unpackedSize)],
-    ['  of which source maps', '', '', String(packed.files.filter((file) => file.path.endsWith('.map')).length), bytes(sourceMaps)],
+    [
+      '  of which source maps',
+      '',
+      '',
+      String(packed.files.filter((file) => file.path.endsWith('.map')).length),
+      bytes(sourceMaps),
+    ],
     ...installed.map((item) => [item.name, item.version, item.via, String(item.files), bytes(item.size)]),
     [`runtime dependencies, total (${installed.length} packages)`, '', '', String(files), bytes(total)],
   ],
@@ -99,5 +130,7 @@ report({
     { name: 'unpacked size', value: `${bytes(packed.unpackedSize)}, ${packed.entryCount} files` },
     { name: 'runtime dependencies installed', value: `${bytes(total)}, ${installed.length} packages, ${files} files` },
   ],
-  notes: [`Dependencies only the CLI uses (${CLI_ONLY.join(', ')} and what only they pull in) are ${bytes(cliSize)} of that (${all.size - library.size} packages), installed for library users too.`],
+  notes: [
+    `Dependencies only the CLI uses (${CLI_ONLY.join(', ')} and what only they pull in) are ${bytes(cliSize)} of that (${all.size - library.size} packages), installed for library users too.`,
+  ],
 });

@@ -24,7 +24,12 @@ const WAIT_TIMEOUT = 2 * 60 * 60_000;
 const EPOCH = 1_760_000_000_000;
 
 // ---- the virtual scheduler -------------------------------------------------------------------
-const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, dateNow: Date.now, setImmediate: globalThis.setImmediate };
+const real = {
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  dateNow: Date.now,
+  setImmediate: globalThis.setImmediate,
+};
 let now = 0;
 let sequence = 0;
 const timers = new Map<number, { at: number; sequence: number; fire: () => void }>();
@@ -56,7 +61,9 @@ async function runVirtual<T>(promise: Promise<T>): Promise<{ value?: T; error?: 
     await new Promise((resolve) => real.setImmediate(resolve));
     if (outcome) return outcome;
     let next: { id: number; at: number; sequence: number } | undefined;
-    for (const [id, timer] of timers) if (!next || timer.at < next.at || (timer.at === next.at && timer.sequence < next.sequence)) next = { id, ...timer };
+    for (const [id, timer] of timers)
+      if (!next || timer.at < next.at || (timer.at === next.at && timer.sequence < next.sequence))
+        next = { id, ...timer };
     if (!next) throw new Error('deadlock: nothing pending and the wait has not settled');
     const timer = timers.get(next.id)!;
     timers.delete(next.id);
@@ -107,7 +114,11 @@ interface Run {
   delay: number;
 }
 
-async function once(strategy: 'sdk' | 'fixed', endsAt: number, options: { maxWait?: number } = { maxWait: WAIT_TIMEOUT }): Promise<Run & { error?: unknown }> {
+async function once(
+  strategy: 'sdk' | 'fixed',
+  endsAt: number,
+  options: { maxWait?: number } = { maxWait: WAIT_TIMEOUT },
+): Promise<Run & { error?: unknown }> {
   now = 0;
   timers.clear();
   const client = fakeClient(endsAt);
@@ -128,7 +139,8 @@ try {
       const endsAt = minutes * 60_000 + Math.floor(phase() * FIXED_INTERVAL);
       for (const strategy of ['sdk', 'fixed'] as const) {
         const run = await once(strategy, endsAt);
-        if (run.error) throw run.error;
+        // A rejection reason is `unknown` (an Error from the SDK); the `if` narrowed it to `{}`.
+        if (run.error) throw run.error as unknown;
         runs[strategy].push(run);
       }
     }
@@ -158,11 +170,14 @@ for (const minutes of DURATIONS_MIN) {
     ]);
   }
 }
-const pollRatio = (minutes: number) => median(summary[minutes]!.sdk.map((run) => run.polls)) / median(summary[minutes]!.fixed.map((run) => run.polls));
+const pollRatio = (minutes: number) =>
+  median(summary[minutes]!.sdk.map((run) => run.polls)) / median(summary[minutes]!.fixed.map((run) => run.polls));
+// What else the wait ended with: `unknown` (a rejection reason, or the word), as String() takes it.
+const defaultEnding: unknown = defaultDeadline?.error ?? 'success';
 const deadlineNote =
   defaultDeadline?.error instanceof WaitTimeoutError
     ? `With the default options (30-minute deadline) the 60-minute job ends in WaitTimeoutError after ${defaultDeadline.polls} polls: waits for long jobs must pass \`timeout\`.`
-    : `With the default options the 60-minute wait ended with ${String(defaultDeadline?.error ?? 'success')}.`;
+    : `With the default options the 60-minute wait ended with ${String(defaultEnding)}.`;
 report({
   id: 'wait',
   title: '4. waitForCompletion: polls and detection delay (simulated clock)',

@@ -23,7 +23,17 @@
 //   --keep       keep the temporary directory and print where it is
 //   --docs-root  read README.md and docs/ from <dir> instead of the repository (for the checker's own test)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,18 +66,37 @@ function fencedBlocks(text) {
   lines.forEach((line, index) => {
     if (!open) {
       const match = /^( {0,3})(`{3,}|~{3,})\s*([^\s`]*)/.exec(line);
-      if (match) open = { indent: match[1].length, fence: match[2], language: match[3].toLowerCase(), openLine: index + 1, lines: [] };
+      if (match)
+        open = {
+          indent: match[1].length,
+          fence: match[2],
+          language: match[3].toLowerCase(),
+          openLine: index + 1,
+          lines: [],
+        };
       return;
     }
     const close = /^ {0,3}(`{3,}|~{3,})\s*$/.exec(line);
     if (close && close[1][0] === open.fence[0] && close[1].length >= open.fence.length) {
-      blocks.push({ language: open.language, openLine: open.openLine, firstLine: open.openLine + 1, content: open.lines.join('\n') });
+      blocks.push({
+        language: open.language,
+        openLine: open.openLine,
+        firstLine: open.openLine + 1,
+        content: open.lines.join('\n'),
+      });
       open = undefined;
       return;
     }
     open.lines.push(open.indent ? line.replace(new RegExp(`^ {0,${open.indent}}`), '') : line);
   });
-  if (open) blocks.push({ language: open.language, openLine: open.openLine, firstLine: open.openLine + 1, content: open.lines.join('\n'), unclosed: true });
+  if (open)
+    blocks.push({
+      language: open.language,
+      openLine: open.openLine,
+      firstLine: open.openLine + 1,
+      content: open.lines.join('\n'),
+      unclosed: true,
+    });
   return blocks;
 }
 
@@ -75,17 +104,31 @@ const problems = [];
 const snippets = [];
 const docs = documents(docsRoot);
 for (const doc of docs) {
-  const slug = doc.replace(/\.md$/, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
+  const slug = doc
+    .replace(/\.md$/, '')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .toLowerCase();
   let index = 0;
   for (const block of fencedBlocks(readFileSync(join(docsRoot, doc), 'utf8'))) {
     const where = `${doc}:${block.openLine}`;
     if (block.unclosed) problems.push(`${where}: the code fence is never closed`);
-    if (block.language === '') problems.push(`${where}: the code fence names no language (use \`\`\`ts, or \`\`\`text / \`\`\`bash for what is not TypeScript)`);
-    else if (REFUSED_LANGUAGES.has(block.language)) problems.push(`${where}: \`\`\`${block.language} is not checked; write TypeScript as a \`\`\`ts block`);
-    else if (block.language !== 'ts' && !OTHER_LANGUAGES.has(block.language)) problems.push(`${where}: unknown fence language \`\`\`${block.language}`);
+    if (block.language === '')
+      problems.push(
+        `${where}: the code fence names no language (use \`\`\`ts, or \`\`\`text / \`\`\`bash for what is not TypeScript)`,
+      );
+    else if (REFUSED_LANGUAGES.has(block.language))
+      problems.push(`${where}: \`\`\`${block.language} is not checked; write TypeScript as a \`\`\`ts block`);
+    else if (block.language !== 'ts' && !OTHER_LANGUAGES.has(block.language))
+      problems.push(`${where}: unknown fence language \`\`\`${block.language}`);
     if (block.language !== 'ts') continue;
     index++;
-    snippets.push({ doc, file: `${slug}-${String(index).padStart(2, '0')}.ts`, firstLine: block.firstLine, index, content: block.content });
+    snippets.push({
+      doc,
+      file: `${slug}-${String(index).padStart(2, '0')}.ts`,
+      firstLine: block.firstLine,
+      index,
+      content: block.content,
+    });
   }
 }
 
@@ -106,7 +149,10 @@ try {
   }
   // The dev dependencies (msw, vitest...) resolve through a link to the repository's node_modules.
   symlinkSync(join(repo, 'node_modules'), join(workDir, 'node_modules'), 'dir');
-  writeFileSync(join(workDir, 'package.json'), `${JSON.stringify({ name: 'docs-snippets', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(workDir, 'package.json'),
+    `${JSON.stringify({ name: 'docs-snippets', private: true, type: 'module' }, null, 2)}\n`,
+  );
   const tsconfig = {
     compilerOptions: {
       strict: true,
@@ -124,14 +170,23 @@ try {
   writeFileSync(join(workDir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
 
   // tsc runs in workDir, so the names in its diagnostics are relative to workDir, which located() resolves them against.
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: workDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], {
+    cwd: workDir,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw result.error;
   const output = `${result.stdout}${result.stderr}`.trim();
   if (result.status === 0) {
     status = problems.length ? 1 : 0;
     console.log(`check-docs: ${snippets.length} TypeScript blocks from ${docs.length} files compile`);
   } else {
-    console.error(output.split('\n').map((line) => located(line, workDir)).join('\n'));
+    console.error(
+      output
+        .split('\n')
+        .map((line) => located(line, workDir))
+        .join('\n'),
+    );
     console.error(`check-docs: tsc failed (exit code ${result.status}) on the TypeScript blocks of ${docs.join(', ')}`);
   }
 } finally {
@@ -157,7 +212,10 @@ function entryPointPaths() {
     const types = typeof target === 'object' && target !== null ? target.types : undefined;
     if (typeof types !== 'string' || !/^\.\/dist\/.*\.d\.ts$/.test(types)) continue;
     const source = join(repo, 'src', types.slice('./dist/'.length, -'.d.ts'.length) + '.ts');
-    if (!existsSync(source)) throw new Error(`check-docs: package.json exports ${subpath} with types ${types}, but ${relative(repo, source)} does not exist`);
+    if (!existsSync(source))
+      throw new Error(
+        `check-docs: package.json exports ${subpath} with types ${types}, but ${relative(repo, source)} does not exist`,
+      );
     paths[subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`] = [source];
   }
   return paths;
@@ -182,7 +240,8 @@ function located(line, dir) {
   const [, file, row, column, message] = match;
   const name = resolve(dir, file);
   const snippet = snippets.find((candidate) => join(dir, candidate.file) === name);
-  if (snippet) return `${snippet.doc}:${snippet.firstLine + Number(row) - 1}:${column} (block ${snippet.index}, ${snippet.file}): ${message}`;
+  if (snippet)
+    return `${snippet.doc}:${snippet.firstLine + Number(row) - 1}:${column} (block ${snippet.index}, ${snippet.file}): ${message}`;
   const inRepo = name.startsWith(`${repo}${sep}`) ? relative(repo, name) : file;
   return `${inRepo}:${row}:${column}: ${message}`;
 }

@@ -4,12 +4,20 @@
 import { execFileSync } from 'node:child_process';
 
 const BUDGET = { packed: 250 * 1024, unpacked: 1024 * 1024 };
-const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+const [pack] = JSON.parse(
+  execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }),
+);
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-console.log(`packed ${kb(pack.size)} (budget ${kb(BUDGET.packed)}), unpacked ${kb(pack.unpackedSize)} (budget ${kb(BUDGET.unpacked)}), ${pack.entryCount} files`);
+console.log(
+  `packed ${kb(pack.size)} (budget ${kb(BUDGET.packed)}), unpacked ${kb(pack.unpackedSize)} (budget ${kb(BUDGET.unpacked)}), ${pack.entryCount} files`,
+);
 const over = [pack.size > BUDGET.packed && 'packed', pack.unpackedSize > BUDGET.unpacked && 'unpacked'].filter(Boolean);
 if (over.length > 0) {
   console.error(`Over the size budget (${over.join(', ')}). Largest files:`);
-  for (const file of pack.files.sort((a, b) => b.size - a.size).slice(0, 10)) console.error(`  ${kb(file.size)}  ${file.path}`);
+  for (const file of pack.files.sort((a, b) => b.size - a.size).slice(0, 10))
+    console.error(`  ${kb(file.size)}  ${file.path}`);
   process.exit(1);
 }
