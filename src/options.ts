@@ -64,6 +64,13 @@ export interface ExportJobsClientOptions {
   logger?: Logger;
   /** Headers added to every request (the SDK's own headers win over these). */
   defaultHeaders?: Record<string, string>;
+  /**
+   * The most bytes of a response body the client reads (JSON responses and error bodies, counted
+   * after gzip or brotli decoding); past it the call fails with `ResponseTooLargeError` and the
+   * connection is dropped. Default 16 MiB (`DEFAULT_MAX_RESPONSE_BYTES`), far above the largest
+   * real page (a list of 100 jobs is well under 1 MB). Downloaded files are not limited by it.
+   */
+  maxResponseBytes?: number;
 }
 
 /**

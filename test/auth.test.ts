@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, ConfigurationError, ExportJobsClient, OAuthTokenProvider, ResponseValidationError, TokenRequestError } from '../src/index.js';
 import { BASE_URL, JOBS_URL, jobBody, server, useMsw, validRequest } from './helpers/msw.js';
@@ -240,4 +240,100 @@ describe('OAuth Server-to-Server credentials', () => {
     }
     expect(lines.length).toBeGreaterThan(3);
   });
+
+  describe('abort', () => {
+    /** An IMS that answers only when `release` is called. */
+    function stalledIms(): { requests: () => number; release: () => void } {
+      let count = 0;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      server.use(
+        http.post(IMS_URL, async () => {
+          count++;
+          await Promise.race([released, delay('infinite')]);
+          return HttpResponse.json({ access_token: `token-${count}`, token_type: 'bearer', expires_in: 86_399 });
+        }),
+      );
+      return { requests: () => count, release };
+    }
+
+    it('getToken({ signal }) rejects with the reason at the abort', async () => {
+      const ims = stalledIms();
+      const controller = new AbortController();
+      const reason = new Error('stop');
+      const pending = new OAuthTokenProvider(credentials).getToken({ signal: controller.signal });
+      setTimeout(() => controller.abort(reason), 20);
+      await expect(pending).rejects.toBe(reason);
+      expect(ims.requests()).toBe(1);
+    });
+
+    it('rejects at once, asking nothing, when the signal is already aborted', async () => {
+      const ims = stalledIms();
+      const signal = AbortSignal.abort(new Error('already'));
+      await expect(new OAuthTokenProvider(credentials).getToken({ signal })).rejects.toThrow('already');
+      expect(ims.requests()).toBe(0);
+    });
+
+    it("one caller's abort leaves the shared request to the others", async () => {
+      const ims = stalledIms();
+      const provider = new OAuthTokenProvider(credentials);
+      const controller = new AbortController();
+      const leaving = provider.getToken({ signal: controller.signal });
+      const staying = provider.getToken({ signal: new AbortController().signal });
+      const plain = provider.getToken();
+      controller.abort(new Error('leaving'));
+      await expect(leaving).rejects.toThrow('leaving');
+      ims.release();
+      await expect(staying).resolves.toBe('token-1');
+      await expect(plain).resolves.toBe('token-1');
+      expect(ims.requests()).toBe(1);
+    });
+
+    it('once every caller has aborted, the request is dropped and the next call asks afresh', async () => {
+      const ims = stalledIms();
+      const provider = new OAuthTokenProvider(credentials);
+      const controller = new AbortController();
+      const both = [provider.getToken({ signal: controller.signal }), provider.getToken({ signal: controller.signal })];
+      await until(() => ims.requests() === 1);
+      controller.abort(new Error('all gone'));
+      for (const pending of both) await expect(pending).rejects.toThrow('all gone');
+      ims.release();
+      await expect(provider.getToken()).resolves.toBe('token-2');
+      expect(ims.requests()).toBe(2);
+    });
+
+    it("the client hands the call's signal to the token provider", async () => {
+      fakeApi();
+      const signals: Array<AbortSignal | undefined> = [];
+      const provider = {
+        getToken: (options?: { signal?: AbortSignal | undefined }) => {
+          signals.push(options?.signal);
+          return Promise.resolve('provided-token');
+        },
+      };
+      const controller = new AbortController();
+      const options = { accessToken: provider, apiKey: 'k', orgId: 'o', sandboxName: 's', baseUrl: BASE_URL };
+      const withProvider = new ExportJobsClient(options);
+      await withProvider.getExportJob(1, { signal: controller.signal });
+      expect(signals).toEqual([controller.signal]);
+    });
+  });
+
+  it('refuses an IMS token that cannot be sent in a header, without echoing it', async () => {
+    fakeIms(86_399, () => HttpResponse.json({ access_token: 'token-x\nX-Injected: 1', expires_in: 60 }));
+    const error = await new OAuthTokenProvider(credentials).getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResponseValidationError);
+    expect(JSON.stringify(error)).not.toContain('Injected');
+  });
+
+  it('bounds what it reads from IMS (maxResponseBytes, default 1 MiB)', async () => {
+    fakeIms(86_399, () => HttpResponse.json({ error: 'x', error_description: 'y'.repeat(2_000) }, { status: 400 }));
+    const provider = new OAuthTokenProvider({ ...credentials, maxResponseBytes: 1_000 });
+    await expect(provider.getToken()).rejects.toMatchObject({ name: 'ResponseTooLargeError', limit: 1_000 });
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 10_000 && !condition(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}

@@ -11,6 +11,9 @@ import {
   RateLimitError,
   ServerError,
 } from '../src/index.js';
+import { ConfigurationError } from '../src/errors/configuration-error.js';
+import { ResponseTooLargeError } from '../src/errors/response-too-large-error.js';
+import { scrubError } from '../src/internal/http/scrub.js';
 import { JOBS_URL, TOKEN, json, makeClient, respond, text, useMsw } from './helpers/msw.js';
 
 useMsw();
@@ -110,5 +113,60 @@ describe('secrets in errors', () => {
       expect(view).not.toContain(TOKEN);
     }
     expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: 'AuthenticationError', status: 401, code: '401013' });
+  });
+});
+
+describe('scrubError', () => {
+  const secret = 'tok/en+SCRUBMARK"x';
+  const views = (error: Error) => [
+    error.message,
+    String(error.stack),
+    JSON.stringify(error),
+    inspect(error, { depth: Infinity, showHidden: true }),
+  ];
+  const apiError = (message: string, body: unknown, headers: Record<string, string> = {}) =>
+    new ApiError({ status: 400, message, code: undefined, requestId: undefined, requestIds: [], body, headers, retryAfter: undefined });
+
+  it('masks the message, the stack, a deep body (keys too), the headers and the cause chain, in place', () => {
+    const body = { a: [{ b: { c: `echo ${JSON.stringify(secret)}` } }], [`key ${secret}`]: encodeURIComponent(secret) };
+    const error = apiError(`rejected ${secret}`, body, { 'x-echo': secret });
+    void error.stack; // formatted now, with the secret in it
+    Object.assign(error, { cause: new Error(`inner ${secret}`, { cause: { text: secret } }) });
+    expect(scrubError(error, [secret])).toBe(error);
+    for (const view of views(error)) expect(view).not.toContain('SCRUBMARK');
+    expect(error.body).toEqual({ a: [{ b: { c: 'echo "[REDACTED]"' } }], 'key [REDACTED]': '[REDACTED]' });
+    expect(error.message).toBe('rejected [REDACTED]');
+  });
+
+  it('copes with cycles, frozen objects and bodies nested 100 000 deep', () => {
+    const cyclic: Record<string, unknown> = { text: secret };
+    cyclic.self = cyclic;
+    const frozen = Object.freeze({ text: 'nothing secret' });
+    let deep: unknown = [secret];
+    for (let level = 0; level < 100_000; level++) deep = [deep];
+    const error = apiError('m', { cyclic, frozen, deep });
+    expect(() => scrubError(error, [secret])).not.toThrow();
+    expect(cyclic.text).toBe('[REDACTED]');
+  });
+
+  it('leaves values without secrets, and non-objects, as they are', () => {
+    const error = new ExportJobsError('plain message');
+    scrubError(error, [secret]);
+    expect(error.message).toBe('plain message');
+    expect(scrubError('text', [secret])).toBe('text');
+  });
+});
+
+describe('new errors', () => {
+  it('ResponseTooLargeError names the limit and serialises its fields', () => {
+    const error = new ResponseTooLargeError('too large', { limit: 16, status: 200, requestId: 'r', requestIds: ['r'] });
+    expect(error).toBeInstanceOf(ExportJobsError);
+    const shown = { name: 'ResponseTooLargeError', limit: 16, status: 200, requestId: 'r' };
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject(shown);
+  });
+
+  it('ConfigurationError may carry a cause', () => {
+    const cause = new Error('vault down');
+    expect(new ConfigurationError('accessToken', 'the token source failed', { cause }).cause).toBe(cause);
   });
 });

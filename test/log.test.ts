@@ -41,4 +41,30 @@ describe('redact', () => {
     expect(redact('secret=s3cr3t-value&x=1', ['s3cr3t-value'])).toBe('secret=[REDACTED]&x=1');
     expect(redact('a GET request', ['GET'])).toBe('a GET request');
   });
+
+  const secret = 'p8e-S3cr/t+=&"\\ ü~!x';
+  it.each([
+    ['as is', secret],
+    ['JSON-escaped', JSON.stringify(secret)],
+    ['JSON inside a JSON string', JSON.stringify(JSON.stringify({ secret }))],
+    ['JSON with \\/ and \\u escapes', JSON.stringify(secret).replace(/\//g, '\\/').replace(/ü/g, '\\u00FC')],
+    ['percent-encoded', encodeURIComponent(secret)],
+    ['lower-case hex', encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())],
+    ['percent-encoded twice', encodeURIComponent(encodeURIComponent(secret))],
+    ['form-encoded', new URLSearchParams({ secret }).toString()],
+    ['as HTML character references', secret.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`)],
+    ['as named HTML entities', secret.replace(/&/g, '&amp;').replace(/"/g, '&quot;')],
+  ])('finds a secret %s', (_how, text) => {
+    const masked = redact(`before ${text} after`, [secret]);
+    expect(masked).toContain('[REDACTED]');
+    expect(masked).not.toContain('S3cr');
+  });
+
+  it('masks a JWT-like token in a 16 MiB text quickly (letters, digits and ._- are plain)', () => {
+    const token = `eyJhbGciOiJSUzI1NiJ9.${'a'.repeat(1_500)}.sig`;
+    const text = `${'lorem ipsum '.repeat(1_400_000)}${token}`;
+    const started = performance.now();
+    expect(redact(text, [token, secret]).endsWith('[REDACTED]')).toBe(true);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
 });

@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { delay } from 'msw';
 import { ConnectionError, ExportJobsClient, ServerError, TimeoutError } from '../src/index.js';
-import { retryDelay } from '../src/internal/http/retry.js';
+import { isRetryable, markFinal, retryDelay } from '../src/internal/http/retry.js';
+import { ResponseTooLargeError } from '../src/errors/response-too-large-error.js';
 import { RateLimitError } from '../src/errors/api-error.js';
 import { JOBS_URL, TOKEN, json, jobBody, makeClient, networkError, respond, useMsw, validRequest } from './helpers/msw.js';
 
@@ -18,11 +19,14 @@ const noJitter = () => vi.spyOn(Math, 'random').mockReturnValue(0);
 const fail = (status: number) => json({ error_code: String(status), message: 'failure' }, status);
 
 type Operation = 'get' | 'list' | 'cancel' | 'create';
+// These tests are about the retry rule alone: the look for a job an ambiguous create may have made
+// (on by default, tested in reconcile.test.ts) is turned off, so the create's own error shows.
+const RULE_ONLY = { reconcile: false } as const;
 const operations: Record<Operation, { method: 'get' | 'post' | 'delete'; url: string; call: (client: ExportJobsClient) => Promise<unknown>; ok: () => Response }> = {
   get: { method: 'get', url: `${JOBS_URL}/100`, call: (client) => client.getExportJob(100), ok: json(jobBody()) },
   list: { method: 'get', url: JOBS_URL, call: (client) => client.listExportJobs(), ok: json({ records: [] }) },
   cancel: { method: 'delete', url: `${JOBS_URL}/100`, call: (client) => client.cancelExportJob(100), ok: json({ status: true }) },
-  create: { method: 'post', url: JOBS_URL, call: (client) => client.createExportJob(validRequest), ok: json(jobBody()) },
+  create: { method: 'post', url: JOBS_URL, call: (client) => client.createExportJob(validRequest, RULE_ONLY), ok: json(jobBody()) },
 };
 
 describe('the retry matrix: attempts made with the default 2 retries against a status that never clears', () => {
@@ -62,7 +66,7 @@ describe('retries', () => {
 
   it('sends exactly one POST when create meets a 500, and never creates a job twice', async () => {
     const seen = respond('post', JOBS_URL, fail(500), json(jobBody()));
-    await expect(makeClient({ maxRetries: 5 }).createExportJob(validRequest)).rejects.toBeInstanceOf(ServerError);
+    await expect(makeClient({ maxRetries: 5 }).createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(ServerError);
     expect(seen).toHaveLength(1);
   });
 
@@ -85,7 +89,7 @@ describe('retries', () => {
 
   it('does not retry create after a dropped connection: the server may have acted', async () => {
     const seen = respond('post', JOBS_URL, networkError());
-    await expect(makeClient().createExportJob(validRequest)).rejects.toBeInstanceOf(ConnectionError);
+    await expect(makeClient().createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(ConnectionError);
     expect(seen).toHaveLength(1);
   });
 
@@ -101,6 +105,35 @@ describe('retries', () => {
     const seen = respond('get', `${JOBS_URL}/100`, fail(502));
     const error = (await makeClient().getExportJob(100).catch((caught: unknown) => caught)) as ServerError;
     expect(error.requestIds).toEqual(seen.map((request) => request.headers.get('x-request-id')));
+  });
+});
+
+describe('what the policy never retries', () => {
+  it('a body over maxResponseBytes: the same server would send it again', async () => {
+    const seen = respond('get', `${JOBS_URL}/100`, json(jobBody({ padding: 'x'.repeat(2_000) })));
+    const client = makeClient({ maxResponseBytes: 1_000 });
+    await expect(client.getExportJob(100)).rejects.toBeInstanceOf(ResponseTooLargeError);
+    expect(seen).toHaveLength(1);
+    expect(isRetryable(new ResponseTooLargeError('m', { limit: 1, status: 200 }), true)).toBe(false);
+  });
+
+  it('a failure marked final, whatever its class (a token source already retried IMS)', () => {
+    const init = { status: 503, message: 'm', code: undefined, requestId: undefined, requestIds: [] };
+    const error = new ServerError({ ...init, body: undefined, headers: {}, retryAfter: undefined });
+    expect(isRetryable(error, true)).toBe(true);
+    expect(isRetryable(markFinal(error), true)).toBe(false);
+  });
+
+  it('a token source that fails: the call does not ask it again on top of its own retries', async () => {
+    let calls = 0;
+    const seen = respond('get', `${JOBS_URL}/100`, json(jobBody()));
+    const failing = () => {
+      calls++;
+      return Promise.reject(new ConnectionError('IMS unreachable', { code: 'ECONNRESET' }));
+    };
+    await expect(makeClient({ accessToken: failing }).getExportJob(100)).rejects.toBeInstanceOf(ConnectionError);
+    expect(calls).toBe(1);
+    expect(seen).toHaveLength(0);
   });
 });
 
@@ -221,7 +254,7 @@ describe('abort and timeout', () => {
   it('never retries a create that timed out', async () => {
     let attempts = 0;
     respondHanging(() => attempts++, 'post', JOBS_URL);
-    await expect(makeClient({ timeout: 20 }).createExportJob(validRequest)).rejects.toBeInstanceOf(TimeoutError);
+    await expect(makeClient({ timeout: 20 }).createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(TimeoutError);
     expect(attempts).toBe(1);
   });
 });

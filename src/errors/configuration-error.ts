@@ -19,8 +19,9 @@ export class ConfigurationError extends ExportJobsError {
   /** The option at fault, for example `sandboxName`. */
   readonly option: string;
 
-  constructor(option: string, problem: string) {
-    super(`Invalid option \`${option}\`: ${problem}`);
+  constructor(option: string, problem: string, options?: { cause?: unknown }) {
+    const cause = options?.cause === undefined ? undefined : { cause: options.cause };
+    super(`Invalid option \`${option}\`: ${problem}`, cause);
     this.option = option;
   }
 }

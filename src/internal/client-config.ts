@@ -5,6 +5,7 @@ import {
   checkFunction,
   checkHeaders,
   checkMaxRetries,
+  checkPositiveInteger,
   checkTimeout,
   checkUrl,
   DEFAULT_BASE_URL,
@@ -50,6 +51,8 @@ export function resolveClientOptions(options: ExportJobsClientOptions): ServiceC
     fetch: options.fetch,
     logger: options.logger,
     headers: options.defaultHeaders,
+    maxResponseBytes:
+      options.maxResponseBytes === undefined ? undefined : checkPositiveInteger('maxResponseBytes', options.maxResponseBytes),
   };
   // The same token source, headers, retries and logger: one HTTP core for every AEP API used.
   const origin = new URL(baseUrl).origin;

@@ -1,6 +1,6 @@
-import { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
-import { ApiError } from '../../errors/api-error.js';
+import { isNetworkError, isTimeoutError } from 'ky';
 import { ConnectionError } from '../../errors/connection-error.js';
+import { ExportJobsError } from '../../errors/export-jobs-error.js';
 import { TimeoutError } from '../../errors/timeout-error.js';
 
 /** What the transport knows about the attempt that failed. */
@@ -12,15 +12,15 @@ export interface FailureContext {
 }
 
 /**
- * The one place a failed attempt becomes an SDK error: an HTTP status goes to `ApiError.from`
- * (which picks the class and reads the three AEP body shapes); timeouts and network failures
- * become `TimeoutError` and `ConnectionError`. Deliberately never keeps ky's error or the Request as `cause`: they
- * hold the outgoing headers, and so the token.
+ * The one place a failed attempt without an HTTP status becomes an SDK error (the transport maps
+ * statuses itself, with `ApiError.from`): timeouts and network failures become `TimeoutError` and
+ * `ConnectionError`, a body that broke off or could not be decoded a `ConnectionError`, and
+ * anything else (a custom `fetch` throwing) a `ConnectionError` too, so nothing raw escapes.
+ * Deliberately never keeps ky's error or the Request as `cause`: they hold the outgoing headers,
+ * and so the token.
  */
-export function toExportJobsError(error: unknown, context: FailureContext): unknown {
-  if (isHTTPError(error)) {
-    return ApiError.from(error.response.status, error.response.headers, error.data, context);
-  }
+export function toExportJobsError(error: unknown, context: FailureContext): ExportJobsError {
+  if (error instanceof ExportJobsError) return error;
   if (isTimeoutError(error)) {
     return new TimeoutError(`${context.method} ${context.path} timed out after ${context.timeout} ms`, {
       timeout: context.timeout,
@@ -39,13 +39,29 @@ export function toExportJobsError(error: unknown, context: FailureContext): unkn
   }
   if (isBrokenBody(error)) {
     const code = systemErrorCode(error);
-    return new ConnectionError(`${context.method} ${context.path} failed: the response broke off (${code ?? (error as Error).message})`, {
+    // zlib's codes (`Z_DATA_ERROR`, brotli's `ERR__ERROR_FORMAT_...`): the body came but its encoding was corrupt.
+    const what = /^Z_|^ERR__|BROTLI/.test(code ?? '')
+      ? `the response body could not be decoded (${code}: ${innermostMessage(error)})`
+      : `the response broke off (${code ?? (error as Error).message})`;
+    return new ConnectionError(`${context.method} ${context.path} failed: ${what}`, {
       code,
       requestIds: context.requestIds,
       cause: safeCause(error),
     });
   }
-  return error;
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ConnectionError(`${context.method} ${context.path} failed: ${reason.slice(0, 200)}`, {
+    code: systemErrorCode(error),
+    requestIds: context.requestIds,
+    cause: safeCause(error),
+  });
+}
+
+/** The message of the deepest `cause` (the zlib error under undici's `terminated`). */
+function innermostMessage(error: unknown, depth = 0): string {
+  if (depth < 5 && error instanceof Error && error.cause instanceof Error)
+    return innermostMessage(error.cause, depth + 1);
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -53,7 +69,10 @@ export function toExportJobsError(error: unknown, context: FailureContext): unkn
  * is the socket error. ky wraps only failures before the response as `NetworkError`.
  */
 function isBrokenBody(error: unknown): boolean {
-  return error instanceof TypeError && (error.message === 'terminated' || /^UND_ERR_|^E[A-Z]+$/.test(systemErrorCode(error) ?? ''));
+  return (
+    error instanceof TypeError &&
+    (error.message === 'terminated' || /^UND_ERR_|^E[A-Z]+$/.test(systemErrorCode(error) ?? ''))
+  );
 }
 
 /** The first system error code (`ECONNRESET`...) in an error's cause chain. */

@@ -25,8 +25,19 @@ export const MAX_RETRY_AFTER = 60_000;
 const BACKOFF_BASE = 500;
 const BACKOFF_CAP = 8_000;
 
+// Failures that must end the call though their class is retryable: a token source's failure,
+// already retried by the source itself (OAuthTokenProvider retries IMS).
+const finalFailures = new WeakSet<object>();
+
+/** Marks a failure as not worth another attempt of the call, whatever its class; returns it. */
+export function markFinal<E>(error: E): E {
+  if (typeof error === 'object' && error !== null) finalFailures.add(error);
+  return error;
+}
+
 /** Whether a failed attempt may be tried again (the rule in this module's header). */
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
+  if (typeof error === 'object' && error !== null && finalFailures.has(error)) return false;
   if (error instanceof ApiError) return idempotent ? RETRYABLE_STATUSES.has(error.status) : error.status === 429;
   if (error instanceof ConnectionError) return idempotent || NEVER_SENT_CODES.has(error.code ?? '');
   if (error instanceof TimeoutError) return idempotent;
