@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { ExportJobsClient } from './client.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './internal/http/transport.js';
 export {
   DEFAULT_BASE_URL,
   DEFAULT_MAX_RETRIES,
@@ -105,6 +106,7 @@ export { TimeoutError } from './errors/timeout-error.js';
 export { RequestValidationError, type ValidationIssue } from './errors/request-validation-error.js';
 export { ResponseValidationError } from './errors/response-validation-error.js';
 export { UnsafeResponseError } from './errors/unsafe-response-error.js';
+export { ResponseTooLargeError } from './errors/response-too-large-error.js';
 export { PaginationError } from './errors/pagination-error.js';
 export { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
 
