@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveClientOptions } from '../src/internal/client-config.js';
 import { Transport } from '../src/internal/http/transport.js';
-import { readBatchProfiles } from '../src/profiles/index.js';
+import { readBatchProfiles } from '../src/profiles/remote.js';
 import { ExportJobsSimulator } from '../src/testing/index.js';
 import { collect, expectedRows } from './profiles/helpers.js';
 

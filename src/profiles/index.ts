@@ -1,6 +1,7 @@
 /** Reading exported profiles: from the files an export wrote, or straight from Data Access; and as NDJSON or CSV. */
 export { ProfileReadError, type ProfileReadProblem } from './errors.js';
 export { readExportedProfiles } from './exported.js';
-export { readBatchProfiles, type ReadBatchProfilesOptions } from './remote.js';
+// readBatchProfiles takes the client's internal transport: the client exposes it as a method.
+export type { ReadBatchProfilesOptions } from './remote.js';
 export type { ProfileRow, ReadProfilesOptions } from './read.js';
 export { csvColumns, toCsvRows, toNdjsonLines } from './formats.js';
