@@ -27,7 +27,7 @@ export function statusLabel(status: string, style: boolean): string {
 export function when(epochMs: unknown): string {
   if (typeof epochMs !== 'number') return '';
   const date = new Date(epochMs);
-  return Number.isNaN(date.getTime()) ? String(epochMs) : date.toISOString().replace('.000Z', 'Z');
+  return Number.isNaN(date.getTime()) ? String(epochMs) : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** How long the job itself ran, from its own timestamps (not from when the CLI started watching). */

@@ -48,7 +48,7 @@ export function renderTable(
   const line = (cells: string[]) => cells.join(' '.repeat(GAP)).trimEnd();
   const head = line(
     shown
-      .map((column, index) => pad(column.header, widths[index]!))
+      .map((column, index) => pad(column.header, index === shown.length - 1 ? 0 : widths[index]!))
       .map((cell) => (options.style ? colors.bold(cell) : cell)),
   );
   const body: string[] = [];
