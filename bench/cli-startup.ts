@@ -13,7 +13,8 @@ import { clientOptions, median, ms, report } from './lib.ts';
 const RUNS = Number(process.env.RUNS ?? 15);
 const HELP_GOAL_MS = 60;
 const GET_GOAL_MS = 150;
-const cli = fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
+// CLI=<path> measures another build of the command (an earlier commit's, bundled the same way).
+const cli = process.env.CLI ?? fileURLToPath(new URL('../dist/cli/index.js', import.meta.url));
 
 const simulator = new ExportJobsSimulator();
 const server = await startSimulatorServer(simulator);
