@@ -107,8 +107,31 @@ export { RequestValidationError, type ValidationIssue } from './errors/request-v
 export { ResponseValidationError } from './errors/response-validation-error.js';
 export { UnsafeResponseError } from './errors/unsafe-response-error.js';
 export { ResponseTooLargeError } from './errors/response-too-large-error.js';
+export {
+  AmbiguousCreateError,
+  type AmbiguousCreateReason,
+  type CreatedResource,
+  type DatasetCandidate,
+} from './errors/ambiguous-create-error.js';
+
+// Creating exactly once: what an ambiguous create did is looked up, not guessed.
+export {
+  describeReconcileEvent,
+  DEFAULT_RECONCILE_CLOCK_SKEW,
+  DEFAULT_RECONCILE_LOOKS,
+  DEFAULT_RECONCILE_LOOK_DELAY,
+  type CreateOptions,
+  type ReconcileEvent,
+  type ReconcileSettings,
+} from './reconcile.js';
+export { matchesCreateRequest } from './resources/reconcile-create.js';
 export { PaginationError } from './errors/pagination-error.js';
-export { ExportJobCancelledError, ExportJobFailedError, WaitTimeoutError, type CancelOutcome } from './errors/wait-errors.js';
+export {
+  ExportJobCancelledError,
+  ExportJobFailedError,
+  WaitTimeoutError,
+  type CancelOutcome,
+} from './errors/wait-errors.js';
 
 // Listing: the client's listExportJobs returns an ExportJobPagePromise (await a page, iterate jobs).
 export { paginateExportJobs, ExportJobPage, ExportJobPagePromise, type ListOptions } from './pagination.js';
@@ -138,4 +161,9 @@ export {
   type FileEntry,
   type FileListing,
 } from './models/data-access.js';
-export { exportSegments, type ExportSegmentsOptions, type ExportSegmentsResult } from './export.js';
+export {
+  exportSegments,
+  type ExportSegmentsErrorIds,
+  type ExportSegmentsOptions,
+  type ExportSegmentsResult,
+} from './export.js';

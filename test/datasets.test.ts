@@ -19,6 +19,9 @@ import { BASE_URL, makeClient, respond, server, TOKEN, useMsw } from './helpers/
 
 useMsw();
 
+// These tests pin what Catalog's answers mean and the retry rule on their own; the look-up after
+// an ambiguous create has its own suite in test/reconcile.test.ts.
+const PLAIN_RULE = { reconcile: false } as const;
 const CATALOG_URL = 'https://platform.test/data/foundation/catalog';
 const ORG = '1BD6382559DF0C130A49422D@AdobeOrg';
 
@@ -100,7 +103,9 @@ describe('createProfileExportDataset', () => {
     ['an object', { id: '5c8c3c555033b814b69f947f' }],
   ])('throws ResponseValidationError for %s', async (_, body) => {
     respond('post', `${CATALOG_URL}/dataSets`, () => HttpResponse.json(body as never, { status: 201 }));
-    await expect(client.createProfileExportDataset({ name: 'x' })).rejects.toBeInstanceOf(ResponseValidationError);
+    await expect(client.createProfileExportDataset({ name: 'x' }, PLAIN_RULE)).rejects.toBeInstanceOf(
+      ResponseValidationError,
+    );
   });
 
   it.each([[''], ['   '], [undefined]])('refuses the name %j before sending anything', async (name) => {
@@ -147,13 +152,13 @@ describe('createProfileExportDataset', () => {
 
   it('sends exactly one POST after a 500: a dataset must never be created twice', async () => {
     simulator.inject({ kind: 'status', status: 500 }, { match: { service: 'catalog' } });
-    await expect(client.createProfileExportDataset({ name: 'x' })).rejects.toBeInstanceOf(ServerError);
+    await expect(client.createProfileExportDataset({ name: 'x' }, PLAIN_RULE)).rejects.toBeInstanceOf(ServerError);
     expect(simulator.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
   });
 
   it('sends exactly one POST when the answer is lost after Catalog created the dataset', async () => {
     simulator.inject({ kind: 'status', status: 503 }, { match: { service: 'catalog' }, when: 'response' });
-    await expect(client.createProfileExportDataset({ name: 'x' })).rejects.toBeInstanceOf(ServerError);
+    await expect(client.createProfileExportDataset({ name: 'x' }, PLAIN_RULE)).rejects.toBeInstanceOf(ServerError);
     expect(simulator.requests).toHaveLength(1);
     expect(simulator.datasets()).toHaveLength(1);
   });
@@ -197,9 +202,9 @@ describe('the hand-written Catalog answer', () => {
     const seen = respond('post', `${CATALOG_URL}/dataSets`, () =>
       HttpResponse.json({ title: 'boom', status: 500 }, { status: 500 }),
     );
-    await expect(makeClient({ maxRetries: 5 }).createProfileExportDataset({ name: 'x' })).rejects.toBeInstanceOf(
-      ServerError,
-    );
+    await expect(
+      makeClient({ maxRetries: 5 }).createProfileExportDataset({ name: 'x' }, PLAIN_RULE),
+    ).rejects.toBeInstanceOf(ServerError);
     expect(seen).toHaveLength(1);
   });
 

@@ -45,6 +45,9 @@ import {
   type FaultServer,
 } from './helpers/fault-server.js';
 
+// These tests pin the transport's retry rule for a create on its own; what happens after an
+// ambiguous create (the look-up, one resend) has its own suite in test/reconcile.test.ts.
+const PLAIN_RULE = { reconcile: false } as const;
 const TOKEN = 'eyJ-reliability-SECRET-access-token-7f3a9c51';
 const CLIENT_SECRET = 'p8e-reliability-SECRET-client-secret-0b1d';
 const IMS_TOKEN = (n: number) => `ims-SECRET-token-${n}-5e2c`;
@@ -171,7 +174,7 @@ describe('connection resets', () => {
 
   it('a create whose connection is reset mid-body is sent exactly once and throws ConnectionError', async () => {
     api.route('POST', JOBS, resetMidBody(jobBody()), json(jobBody({ id: 101 })));
-    const error = await failure(client().createExportJob(request));
+    const error = await failure(client().createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(ConnectionError);
     expect(posts()).toHaveLength(1);
   });
@@ -185,7 +188,7 @@ describe('connection resets', () => {
 
   it('a create whose connection is reset before the headers is sent exactly once and throws ConnectionError', async () => {
     api.route('POST', JOBS, resetBeforeHeaders(), json(jobBody({ id: 101 })));
-    const error = await failure(client().createExportJob(request));
+    const error = await failure(client().createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).code).toBeDefined();
     expect(posts()).toHaveLength(1);
@@ -196,7 +199,9 @@ describe('connection resets', () => {
     const port = closed.port;
     await closed.close();
     const lines = logLines.length;
-    const error = await failure(client({ baseUrl: `http://127.0.0.1:${port}${BASE_PATH}` }).createExportJob(request));
+    const error = await failure(
+      client({ baseUrl: `http://127.0.0.1:${port}${BASE_PATH}` }).createExportJob(request, PLAIN_RULE),
+    );
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).code).toBe('ECONNREFUSED');
     expect((error as ConnectionError).requestIds).toHaveLength(3);
@@ -225,7 +230,7 @@ describe('timeouts', () => {
 
   it('a create whose headers come after the timeout is sent exactly once and throws TimeoutError', async () => {
     api.route('POST', JOBS, delayHeaders(10_000, json(jobBody())), json(jobBody({ id: 101 })));
-    const error = await failure(client({ timeout: SHORT_TIMEOUT }).createExportJob(request));
+    const error = await failure(client({ timeout: SHORT_TIMEOUT }).createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(posts()).toHaveLength(1);
   });
@@ -253,7 +258,7 @@ describe('timeouts', () => {
 
   it('a create whose body stalls after the headers is sent exactly once and throws TimeoutError', async () => {
     api.route('POST', JOBS, stallBody(jobBody()), json(jobBody({ id: 101 })));
-    const error = await failure(client({ timeout: SHORT_TIMEOUT }).createExportJob(request));
+    const error = await failure(client({ timeout: SHORT_TIMEOUT }).createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(posts()).toHaveLength(1);
   });
@@ -272,7 +277,7 @@ describe('bodies that are not the documented JSON', () => {
 
   it('a 200 create with truncated JSON throws ResponseValidationError and is sent exactly once', async () => {
     api.route('POST', JOBS, truncatedJson(jobBody()));
-    const error = await failure(client().createExportJob(request));
+    const error = await failure(client().createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(ResponseValidationError);
     expect(posts()).toHaveLength(1);
   });
@@ -322,7 +327,7 @@ describe('bodies that are not the documented JSON', () => {
 
   it('an HTML 502 page on create throws ServerError and the create is sent exactly once', async () => {
     api.route('POST', JOBS, htmlPage(502), json(jobBody({ id: 101 })));
-    const error = await failure(client().createExportJob(request));
+    const error = await failure(client().createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(ServerError);
     expect(posts()).toHaveLength(1);
   });
@@ -359,7 +364,7 @@ describe('rate limits and outages', () => {
 
   it('a 503 on create throws ServerError and the create is sent exactly once', async () => {
     api.route('POST', JOBS, unavailable(0), json(jobBody({ id: 101 })));
-    const error = await failure(client().createExportJob(request));
+    const error = await failure(client().createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).status).toBe(503);
     expect(posts()).toHaveLength(1);
@@ -390,7 +395,7 @@ describe('redirects and foreign links', () => {
   it('a 302 on create is not followed, throws ApiError, and the create is sent exactly once', async () => {
     api.route('POST', JOBS, redirect(`${foreign.origin}${JOBS}`, 302));
     const before = foreign.requests.length;
-    const error = await failure(client().createExportJob(request));
+    const error = await failure(client().createExportJob(request, PLAIN_RULE));
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(302);
     expect(posts()).toHaveLength(1);

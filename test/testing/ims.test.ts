@@ -442,7 +442,11 @@ describe('faults on the IMS endpoint', () => {
     const fault = simulator.inject({ kind: 'status', status: 503 }, { match: { method: 'POST' } });
     const client = oauthClient();
     await expect(
-      client.createExportJob({ destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } }),
+      // reconcile: false, so the fault's one hit is all the trail shows (no look-up after the 503).
+      client.createExportJob(
+        { destination: { datasetId: 'ds-1' }, schema: { name: '_xdm.context.profile' } },
+        { reconcile: false },
+      ),
     ).rejects.toBeInstanceOf(ServerError);
     expect(fault.hits).toBe(1);
     expect(trail()).toEqual(['POST /ims/token/v3 200', 'POST /export/jobs 503']);

@@ -538,11 +538,18 @@ describe('fault injection', () => {
   it('can drop the answer after acting, so a create is done once and never retried', async () => {
     simulator.inject({ kind: 'drop' }, { match: { method: 'POST' }, when: 'response' });
     const error = await makeClient({ maxRetries: 3 })
-      .createExportJob(minimalRequest)
+      .createExportJob(minimalRequest, { reconcile: false })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(simulator.jobs()).toHaveLength(1);
     expect(simulator.requests).toHaveLength(1);
+  });
+
+  it('lets the client find the job whose answer it dropped, so the call resolves with it and one job exists', async () => {
+    simulator.inject({ kind: 'drop' }, { match: { method: 'POST' }, when: 'response' });
+    const job = await makeClient({ maxRetries: 3 }).createExportJob(minimalRequest);
+    expect(simulator.jobs().map((each) => each.id)).toEqual([job.id]);
+    expect(simulator.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
   });
 
   it('holds an answer back by the injected latency on timers, so a short client timeout fires', async () => {
