@@ -140,7 +140,11 @@ if (process.argv[2] === '--measure') {
     report({
       id: 'profiles',
       title: `Reading ${PROFILES.toLocaleString('en')} exported profiles as objects`,
-      method: `${PROFILES} profiles (default fields: nested identities and personalEmail) in ${Math.ceil(PROFILES / ROWS_PER_FILE)} snappy Parquet files (${mb(size)}, generated in ${(generated / 1000).toFixed(1)} s); each read in a fresh child process, median of ${ROUNDS}, peak RSS growth the worst run.`,
+      method:
+        `${PROFILES} profiles (default fields: nested identities and personalEmail) in ` +
+        `${Math.ceil(PROFILES / ROWS_PER_FILE)} snappy Parquet files (${mb(size)}, generated in ` +
+        `${(generated / 1000).toFixed(1)} s); each read in a fresh child process, median of ${ROUNDS}, ` +
+        'peak RSS growth the worst run.',
       head: ['reader', 'time', 'rows/s', 'peak RSS growth'],
       rows: [
         [

@@ -70,7 +70,8 @@ function cell(value: unknown): string {
  *
  * @example
  * ```ts
- * for await (const line of toCsvRows(readExportedProfiles('./export'), ['_id', 'personalEmail.address'])) process.stdout.write(line);
+ * const rows = readExportedProfiles('./export');
+ * for await (const line of toCsvRows(rows, ['_id', 'personalEmail.address'])) process.stdout.write(line);
  * ```
  */
 export async function* toCsvRows(

@@ -65,7 +65,8 @@ async function metadataOf(file: AsyncBuffer, name: string): Promise<FileMetaData
  *
  * @example
  * ```ts
- * for await (const row of readParquetRows(await fileBuffer('part-00000.snappy.parquet'), 'part-00000')) console.log(row);
+ * const file = await fileBuffer('part-00000.snappy.parquet');
+ * for await (const row of readParquetRows(file, 'part-00000')) console.log(row);
  * ```
  */
 export async function* readParquetRows(

@@ -143,7 +143,8 @@ export async function readBatchFileRange(
       const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
       if (!range || Number(range[1]) !== from || Number(range[2]) !== end - 1) {
         refuse(
-          `asked for bytes ${from}-${end - 1}, got Content-Range ${JSON.stringify(response.headers.get('content-range'))}`,
+          `asked for bytes ${from}-${end - 1}, got Content-Range ` +
+            JSON.stringify(response.headers.get('content-range')),
         );
       }
     } else refuse(`unexpected status ${response.status} for a ranged read`);

@@ -17,7 +17,7 @@ export interface BatchProfiles {
   fields?: string | undefined;
 }
 
-/** Profiles per file the simulator writes at most unless `rowsPerFile` says otherwise, as Spark's `maxRecordsPerFile` would. */
+/** The most profiles in a file unless `rowsPerFile` says otherwise, as Spark's `maxRecordsPerFile` would. */
 export const DEFAULT_ROWS_PER_FILE = 200_000;
 /** Rows per row group unless `rowsPerRowGroup` says otherwise. */
 export const DEFAULT_ROWS_PER_ROW_GROUP = 20_000;
@@ -30,7 +30,7 @@ export const DEFAULT_ROWS_PER_ROW_GROUP = 20_000;
 export interface ParquetLayoutOptions {
   /** The most profiles in one file. Default {@link DEFAULT_ROWS_PER_FILE}. */
   rowsPerFile?: number;
-  /** The profiles in each row group (the last one of a file may hold fewer). Default {@link DEFAULT_ROWS_PER_ROW_GROUP}. */
+  /** Profiles per row group (the last of a file may hold fewer). Default {@link DEFAULT_ROWS_PER_ROW_GROUP}. */
   rowsPerRowGroup?: number;
 }
 

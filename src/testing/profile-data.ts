@@ -186,11 +186,12 @@ export function makeProfile(seed: number, index: number): Record<string, unknown
     .toLowerCase()
     .normalize('NFD')
     .replace(/[^\x20-\x7e]/g, '');
-  const ecid = `${String(a % 1e9).padStart(9, '0')}${String(b % 1e9).padStart(9, '0')}${String(c % 1e9).padStart(9, '0')}${String(d % 1e11).padStart(11, '0')}`;
+  const digits = (value: number, length: number) => String(value % 10 ** length).padStart(length, '0');
+  const ecid = `${digits(a, 9)}${digits(b, 9)}${digits(c, 9)}${digits(d, 11)}`;
   const identities: Array<Record<string, unknown>> = [{ id: ecid, namespace: { code: 'ECID' }, primary: true }];
   if (index % 2 === 1) identities.push({ id: email, namespace: { code: 'Email' }, primary: false });
   return {
-    _id: `${hex(a).slice(0, 8)}-${hex(b).slice(0, 4)}-4${hex(b).slice(5, 8)}-a${hex(c).slice(1, 4)}-${hex(c).slice(4)}${hex(d)}`,
+    _id: `${hex(a)}-${hex(b).slice(0, 4)}-4${hex(b).slice(5, 8)}-a${hex(c).slice(1, 4)}-${hex(c).slice(4)}${hex(d)}`,
     identities,
     person: {
       name: { firstName, lastName, fullName: `${firstName} ${lastName}` },
