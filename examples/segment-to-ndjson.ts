@@ -16,9 +16,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { exportSegments, type ExportJobsClient, type WaitOptions } from '../src/index.js';
-// Moves to '../src/index.js' once the package exports the profile readers.
-import { readExportedProfiles, toNdjsonLines } from '../src/profiles/index.js';
+import {
+  exportSegments,
+  readExportedProfiles,
+  toNdjsonLines,
+  type ExportJobsClient,
+  type WaitOptions,
+} from '../src/index.js';
 import { checkUsage, clientFromEnv, requireEnv } from './env-client.js';
 
 export interface SegmentToNdjsonInput extends Pick<WaitOptions, 'minDelay' | 'maxDelay' | 'maxWait' | 'signal'> {

@@ -9,6 +9,8 @@ import type { ExportJob } from './models/export-job.js';
 import type { CancelExportJobResult, ListExportJobsQuery } from './models/list.js';
 import { checkRequestOptions, type ExportJobsClientOptions, type RequestOptions } from './options.js';
 import { ExportJobPagePromise, type ListOptions } from './pagination.js';
+import type { ProfileRow } from './profiles/read.js';
+import { readBatchProfiles, type ReadBatchProfilesOptions } from './profiles/remote.js';
 import { checkCreateOptions, type CreateOptions } from './reconcile.js';
 
 /**
@@ -208,5 +210,22 @@ export class ExportJobsClient {
    */
   async downloadBatchFiles(batchId: string, options: DownloadOptions): Promise<DownloadedFile[]> {
     return downloadBatchFiles(this.#dataAccess, batchId, checkRequestOptions(options) as DownloadOptions);
+  }
+
+  /**
+   * Reads the profiles of an exported batch straight from Data Access, without writing to disk:
+   * each Parquet file is read over `Range` requests through the client's transport (auth,
+   * retries, the size cap, the range checks), one row group at a time. Rows are plain objects
+   * shaped like the job's `fields` (or `options.fields`, a subset).
+   *
+   * @example
+   * ```ts
+   * for await (const row of client.readBatchProfiles(batchId, { fields: ['_id', 'personalEmail.address'] })) {
+   *   console.log(row);
+   * }
+   * ```
+   */
+  readBatchProfiles(batchId: string, options: ReadBatchProfilesOptions = {}): AsyncGenerator<ProfileRow> {
+    return readBatchProfiles(this.#dataAccess, batchId, checkRequestOptions(options) as ReadBatchProfilesOptions);
   }
 }

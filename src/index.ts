@@ -161,6 +161,18 @@ export {
   type FileEntry,
   type FileListing,
 } from './models/data-access.js';
+// From files to profiles: the exported Parquet read as rows, from disk or straight from Data Access.
+export {
+  csvColumns,
+  ProfileReadError,
+  readExportedProfiles,
+  toCsvRows,
+  toNdjsonLines,
+  type ProfileReadProblem,
+  type ProfileRow,
+  type ReadBatchProfilesOptions,
+  type ReadProfilesOptions,
+} from './profiles/index.js';
 export {
   exportSegments,
   type ExportSegmentsErrorIds,

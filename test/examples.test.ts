@@ -11,7 +11,7 @@
 // they create finish within one wait: NEW for 0 ms, PROCESSING for 1 s.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -672,5 +672,21 @@ describe.concurrent('testing-with-simulator.ts', { timeout: SPAWN_TIMEOUT }, () 
       segmentPerBatch: false,
       batchId,
     });
+  });
+});
+
+describe.concurrent('segment-to-ndjson.ts', { timeout: SPAWN_TIMEOUT }, () => {
+  it('writes one NDJSON line per exported profile of the segment', async (context) => {
+    const server = await serve(context, QUICK_JOBS);
+    const out = join(await tempDir(context), 'profiles.ndjson');
+    const run = await runExample(context, 'segment-to-ndjson.ts', [out], server, {
+      via: 'npm',
+      env: { AEP_SEGMENT_ID: 'segment-a', AEP_DATASET_ID: 'dataset-1' },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = (await readFile(out, 'utf8')).trimEnd().split('\n');
+    const [job] = server.simulator.jobs(SANDBOX);
+    expect(lines).toHaveLength(job!.metrics!.totalExportedProfileCounter!);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ _id: expect.any(String) });
   });
 });

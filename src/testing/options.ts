@@ -176,7 +176,11 @@ export const DEFAULT_BYTES_PER_FILE = 64 * 1024;
 export interface ExportFilesOptions {
   /** How many files each batch holds. Default 2. */
   filesPerBatch?: number;
-  /** Each file's size in bytes, or a function of the batch id and the file's index (0-based). Default 64 KiB. */
+  /**
+   * Each file's size in bytes, or a function of the batch id and the file's index (0-based). When
+   * given, files are deterministic pseudo-random bytes of exactly that size (for download tests);
+   * by default they are real Parquet files holding the batch's profiles.
+   */
   bytesPerFile?: number | ((batchId: string, index: number) => number);
   /**
    * `false` (default): the batch lists one dataset file per file. `true`: the batch lists a single
@@ -191,6 +195,10 @@ export interface ExportFilesOptions {
   names?: (batchId: string, index: number) => string;
   /** `false` makes file downloads ignore `Range` (always 200 with the whole file, no `Accept-Ranges`). Default `true`. */
   ranges?: boolean;
+  /** The most profiles in one Parquet file, as Spark's `maxRecordsPerFile`. Default 200 000. */
+  rowsPerFile?: number;
+  /** Profiles per Parquet row group. Default 20 000. */
+  rowsPerRowGroup?: number;
 }
 
 /** A file of a batch, as `simulator.batchFiles(batchId)` shows it. */

@@ -61,7 +61,26 @@ export function createServices(
     const { job, rendered } = found;
     const datasetId = rendered.destination.datasetId;
     const viewId = catalog.get(datasetId)?.viewId ?? viewIdOf(datasetId);
-    return { datasetId, viewId, orgId: job.orgId, sandbox: job.sandbox, created: rendered.updateTime ?? now() };
+    // With segmentPerBatch a batch holds its segment's profiles; otherwise the job's total.
+    const segmentId = rendered.destination.segmentPerBatch
+      ? rendered.destination.batches.find((batch) => batch.batchId === batchId)?.segmentId
+      : undefined;
+    const perSegment = options.profilesPerSegment ?? DEFAULT_PROFILES_PER_SEGMENT;
+    const count =
+      segmentId === undefined
+        ? job.profiles
+        : typeof perSegment === 'number'
+          ? perSegment
+          : (perSegment[segmentId] ?? DEFAULT_PROFILES_PER_SEGMENT);
+    const profiles = { count, fields: job.request.fields };
+    return {
+      datasetId,
+      viewId,
+      orgId: job.orgId,
+      sandbox: job.sandbox,
+      created: rendered.updateTime ?? now(),
+      profiles,
+    };
   };
   return {
     clock,
