@@ -226,6 +226,6 @@ export class ExportJobsClient {
    * ```
    */
   readBatchProfiles(batchId: string, options: ReadBatchProfilesOptions = {}): AsyncGenerator<ProfileRow> {
-    return readBatchProfiles(this.#dataAccess, batchId, checkRequestOptions(options) as ReadBatchProfilesOptions);
+    return readBatchProfiles(this.#dataAccess, batchId, checkRequestOptions(options));
   }
 }
