@@ -102,7 +102,7 @@ const sourceMaps = packed.files
   .filter((file) => file.path.endsWith('.map'))
   .reduce((size, file) => size + file.size, 0);
 // What only the command-line tool needs: everything not reachable from the library's own imports.
-const CLI_ONLY = ['commander', 'cli-table3', 'yocto-spinner', 'yoctocolors'].filter((name) => direct.includes(name));
+const CLI_ONLY = ['commander', 'cli-progress', 'yoctocolors'].filter((name) => direct.includes(name));
 const library = closure(direct.filter((name) => !CLI_ONLY.includes(name)));
 const cliSize = total - sum(library.values());
 

@@ -58,6 +58,16 @@ async function cli(
 }
 
 describe('aep-export-jobs CLI', () => {
+  it('says it found the job when the answer to create was lost after the job was made, and prints that job', async () => {
+    simulator.inject({ kind: 'applied-then-drop' }, { match: { method: 'POST' } });
+    const { code, stdout, stderr } = await cli(['create', '--dataset', 'ds-1']);
+    expect(code).toBe(ExitCode.Success);
+    const [job] = simulator.jobs('dev');
+    expect(simulator.jobs('dev')).toHaveLength(1);
+    expect(stderr).toMatch(new RegExp(`found export job ${job!.id} created at .* and continued with it`));
+    expect(stdout).toBe(`Created export job ${job!.id} (${job!.status})\n`);
+  });
+
   it('creates a job from flags and prints its id', async () => {
     const { code, stdout } = await cli([
       'create',

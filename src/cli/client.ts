@@ -1,4 +1,4 @@
-import type { ExportJobsClient, Logger } from '../index.js';
+import { describeReconcileEvent, type CreateOptions, type ExportJobsClient, type Logger } from '../index.js';
 import { clientFromSettings, debugEnabled } from './config.js';
 import type { CommandContext } from './context.js';
 import { cleanLine } from './output/sanitize.js';
@@ -19,4 +19,22 @@ export function clientFor(context: CommandContext): ExportJobsClient {
 /** The request options every call of a command shares. */
 export function requestOptions(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal ? { signal } : {};
+}
+
+/**
+ * What an ambiguous create did, said on stderr ("the create timed out; found export job 1042
+ * created at ... and continued with it"). An unresolved look-up is not said here: the thrown
+ * AmbiguousCreateError's message says it, with the candidates.
+ */
+export function reconcileReport(
+  context: CommandContext,
+  say?: (line: string) => void,
+): Pick<CreateOptions, 'onReconcile'> {
+  const write = say ?? ((line: string) => context.io.stderr.write(`${line}\n`));
+  return {
+    onReconcile: (event) => {
+      if (context.globals.quiet || (event.type !== 'recovered' && event.type !== 'resend')) return;
+      write(cleanLine(describeReconcileEvent(event)));
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { ExportJobFailedError, exportSegments, type ExportJob } from '../../index.js';
-import { clientFor } from '../client.js';
+import { clientFor, reconcileReport } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { writeJson } from '../output/print.js';
 import { cleanLine } from '../output/sanitize.js';
@@ -63,6 +63,8 @@ export async function run(context: CommandContext): Promise<void> {
       ...(flags.fields ? { fields: flags.fields } : {}),
       concurrency,
       ...options,
+      ...reconcileReport(context, (line) => (wait ? wait.log(line) : say(line))),
+      onDatasetCreated: (id: string) => say(`Created dataset ${cleanLine(id)}`),
       onCreated: (job: ExportJob) => {
         jobId = job.id;
         const dataset = cleanLine(job.destination.datasetId);

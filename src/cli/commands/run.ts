@@ -1,4 +1,4 @@
-import { clientFor, requestOptions } from '../client.js';
+import { clientFor, reconcileReport, requestOptions } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { createRequest, type CreateFlags } from '../create-request.js';
 import { waitAndReport, waitSchedule, type WaitFlags } from '../waiting.js';
@@ -9,7 +9,7 @@ export async function run(context: CommandContext): Promise<number> {
   waitSchedule(flags); // bad durations are usage errors before anything is created
   const request = await createRequest(flags, context.io);
   const client = clientFor(context);
-  const job = await client.createExportJob(request, requestOptions(context.signal));
+  const job = await client.createExportJob(request, { ...requestOptions(context.signal), ...reconcileReport(context) });
   if (!context.globals.quiet) context.io.stderr.write(`Created export job ${job.id}\n`);
   return waitAndReport(context, client, job.id, flags);
 }
