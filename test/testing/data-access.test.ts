@@ -46,8 +46,23 @@ function call(
   return simulator.fetch(url, { ...init, headers: headers(init.headers) });
 }
 
-async function json(response: Response): Promise<any> {
-  return response.json();
+/** A Data Access (or other) JSON body, typed as far as these tests read it. */
+interface ListingEntry {
+  dataSetFileId: string;
+  name?: string;
+  length?: string;
+  size?: string;
+  _links: { self: { href: string } };
+}
+interface JsonBody {
+  data: ListingEntry[];
+  _page?: unknown;
+  _links: { next: { href: string } };
+  [key: string]: unknown;
+}
+
+async function json(response: Response): Promise<JsonBody> {
+  return (await response.json()) as JsonBody;
 }
 
 /** A finished job's batch id, in sandbox `dev` of ORG. */
@@ -125,7 +140,7 @@ describe('Catalog: POST /dataSets', () => {
     const ids = new Set<string>();
     for (let index = 0; index < 5; index += 1) {
       const answer = await json(await call(`${CATALOG}/dataSets`, { method: 'POST', body: JSON.stringify(body) }));
-      ids.add(answer[0]);
+      ids.add(String(answer[0]));
     }
     expect(ids.size).toBe(5);
   });
@@ -242,14 +257,14 @@ describe('Data Access: listing a batch', () => {
     expect(first._page).toEqual({ limit: DATA_ACCESS_MAX_LIMIT, count: 100 });
     expect(first._links.next.href).toBe(`${EXPORT}/batches/${batchId}/files?start=100&limit=100`);
     const second = await json(await call(first._links.next.href));
-    expect(second.data[0].dataSetFileId).toBe(`${batchId}-101`);
+    expect(second.data[0]?.dataSetFileId).toBe(`${batchId}-101`);
     const third = await json(await call(second._links.next.href));
     expect(third).toMatchObject({ _page: { limit: 100, count: 50 } });
     expect(third._links).toBeUndefined();
-    expect(third.data.at(-1).dataSetFileId).toBe(`${batchId}-250`);
+    expect(third.data.at(-1)?.dataSetFileId).toBe(`${batchId}-250`);
 
     const small = await json(await call(`${EXPORT}/batches/${batchId}/files?start=245&limit=2`));
-    expect(small.data.map((entry: any) => entry.dataSetFileId)).toEqual([`${batchId}-246`, `${batchId}-247`]);
+    expect(small.data.map((entry) => entry.dataSetFileId)).toEqual([`${batchId}-246`, `${batchId}-247`]);
     expect(small._links.next.href).toBe(`${EXPORT}/batches/${batchId}/files?start=247&limit=2`);
     expect((await json(await call(`${EXPORT}/batches/${batchId}/files?limit=500`)))._page).toEqual({
       limit: 100,
@@ -320,16 +335,16 @@ describe('Data Access: a dataset file', () => {
     const batchId = finishedBatch();
     const batch = await json(await call(`${EXPORT}/batches/${batchId}/files`));
     expect(batch.data).toEqual([expect.objectContaining({ dataSetFileId: `${batchId}-0`, size: String(120 * 8) })]);
-    const directory = await json(await call(batch.data[0]._links.self.href));
+    const directory = await json(await call(batch.data[0]!._links.self.href));
     expect(directory.data).toHaveLength(100);
     expect(directory.data[0]).toMatchObject({
       dataSetFileId: `${batchId}-1`,
       _links: { self: { href: `${EXPORT}/files/${batchId}-1` } },
     });
-    expect(directory.data[0].name).toBeUndefined();
+    expect(directory.data[0]?.name).toBeUndefined();
     expect(directory._links.next.href).toBe(`${EXPORT}/files/${batchId}-0?start=100&limit=100`);
     const rest = await json(await call(directory._links.next.href));
-    expect(rest.data.map((entry: any) => entry.dataSetFileId).at(-1)).toBe(`${batchId}-120`);
+    expect(rest.data.map((entry) => entry.dataSetFileId).at(-1)).toBe(`${batchId}-120`);
     const child = await json(await call(`${EXPORT}/files/${batchId}-120`));
     expect(child.data[0]).toMatchObject({ name: expect.stringMatching(/^part-00119-/), length: '8' });
   });
@@ -477,9 +492,9 @@ describe('addBatchFile', () => {
       length: '5',
       _links: { self: { href: `${EXPORT}/files/batch-x-1?path=..%2Fevil.parquet` } },
     });
-    expect(await (await call(listing.data[0]._links.self.href)).text()).toBe('owned');
-    expect((await json(await call(`${EXPORT}/files/batch-x-2`))).data[0].name).toBe('/etc/passwd');
-    expect((await json(await call(`${EXPORT}/files/batch-x-3`))).data[0].length).toBe('200');
+    expect(await (await call(listing.data[0]!._links.self.href)).text()).toBe('owned');
+    expect((await json(await call(`${EXPORT}/files/batch-x-2`))).data[0]?.name).toBe('/etc/passwd');
+    expect((await json(await call(`${EXPORT}/files/batch-x-3`))).data[0]?.length).toBe('200');
     expect((await call(`${EXPORT}/files/batch-x-3?path=short.parquet`)).headers.get('content-length')).toBe('100');
   });
 
@@ -500,7 +515,7 @@ describe('addBatchFile', () => {
     expect(simulator.batchFiles('batch-prod')).toEqual([]);
   });
 
-  it('takes names from exportFiles.names, for hostile listings of job batches', async () => {
+  it('takes names from exportFiles.names, for hostile listings of job batches', () => {
     make({
       exportFiles: {
         names: (_, index) => (index === 0 ? '../escape.parquet' : `ok-${index}.parquet`),
@@ -613,7 +628,7 @@ describe('over the loopback server', () => {
     expect(server.dataAccessUrl).toBe(`${server.url}/data/foundation/export`);
     const batchId = finishedBatch();
     const page = await json(await fetch(`${server.dataAccessUrl}/batches/${batchId}/files`, { headers: headers() }));
-    expect(page.data[0]._links.self.href).toBe(`${server.dataAccessUrl}/files/${batchId}-1`);
+    expect(page.data[0]!._links.self.href).toBe(`${server.dataAccessUrl}/files/${batchId}-1`);
     const created = await fetch(`${server.catalogUrl}/dataSets`, {
       method: 'POST',
       headers: headers(),
@@ -682,7 +697,7 @@ describe('through msw', () => {
     const page = await json(
       await fetch('https://platform.test/data/foundation/export/batches/batch-m/files', { headers: headers() }),
     );
-    expect(page.data[0]._links.self.href).toBe('https://platform.test/data/foundation/export/files/batch-m-1');
+    expect(page.data[0]!._links.self.href).toBe('https://platform.test/data/foundation/export/files/batch-m-1');
     simulator.inject({ kind: 'drop', afterBytes: 5_000 }, { match: { path: '/files/:id', query: { path: true } } });
     const cut = await fetch('https://platform.test/data/foundation/export/files/batch-m-1?path=m.parquet', {
       headers: headers(),
