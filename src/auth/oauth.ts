@@ -179,7 +179,8 @@ export class OAuthTokenProvider implements TokenProvider {
         { signal },
       ));
     } catch (error) {
-      if (error instanceof ApiError) throw asTokenRequestError(error);
+      // `instanceof` on the generic class gives ApiError<any>; any status is fine here.
+      if (error instanceof ApiError) throw asTokenRequestError(error as ApiError);
       throw error;
     }
     const parsed = TokenResponseSchema.safeParse(safeJson(text));

@@ -28,7 +28,9 @@ export class ExportJobsError extends Error {
    * `JSON.stringify(error)` throw.
    */
   toJSON(): Record<string, unknown> {
-    const own = Object.entries(this).filter(([key]) => key !== 'cause').map(([key, value]) => [key, serialisable(value)]);
+    const own = Object.entries(this as Record<string, unknown>)
+      .filter(([key]) => key !== 'cause')
+      .map(([key, value]): [string, unknown] => [key, serialisable(value)]);
     return { ...Object.fromEntries(own), name: this.name, message: this.message };
   }
 }

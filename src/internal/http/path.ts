@@ -39,6 +39,8 @@ function idProblem(id: unknown): string | undefined {
   if (typeof id !== 'string') return `must be a number or a string, got ${id === null ? 'null' : typeof id}`;
   if (id.trim() === '') return 'must not be empty';
   if (id === '.' || id === '..') return `must not be ${JSON.stringify(id)}: it would name another resource`;
+  // Control characters are exactly what this refuses.
+  // eslint-disable-next-line no-control-regex
   if (/[/?#\\\u0000-\u001f\u007f]/.test(id)) {
     return `must not contain "/", "?", "#", "\\" or control characters, got ${JSON.stringify(id)}`;
   }
@@ -57,8 +59,13 @@ export function nextLinkPath(link: string, basePath: string): string {
     throw new UnsafeResponseError('link.next', String(link), why);
   };
   if (typeof link !== 'string' || link === '') return refuse('must be a non-empty string');
-  if (!link.startsWith('/') || link.startsWith('//')) return refuse('must be a relative path starting with a single "/" (absolute and protocol-relative links are not followed)');
-  if (link.includes('\\') || /[\u0000-\u001f\u007f]/.test(link)) return refuse('must not contain a backslash or control characters');
+  if (!link.startsWith('/') || link.startsWith('//'))
+    return refuse(
+      'must be a relative path starting with a single "/" (absolute and protocol-relative links are not followed)',
+    );
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+  if (link.includes('\\') || /[\u0000-\u001f\u007f]/.test(link))
+    return refuse('must not contain a backslash or control characters');
   const queryAt = link.search(/[?#]/);
   let path = queryAt === -1 ? link : link.slice(0, queryAt);
   const rest = queryAt === -1 ? '' : link.slice(queryAt).split('#')[0]!;
@@ -78,7 +85,8 @@ export function linkUnder(link: string, baseUrl: string, field: string): string 
   const refuse = (why: string): never => {
     throw new UnsafeResponseError(field, String(link), why);
   };
-  if (typeof link !== 'string' || link === '' || link.includes('\\') || link.startsWith('//')) return refuse('must be a link on the API origin');
+  if (typeof link !== 'string' || link === '' || link.includes('\\') || link.startsWith('//'))
+    return refuse('must be a link on the API origin');
   if (!URL.canParse(link, base)) return refuse('must be a valid URL');
   const url = new URL(link, base.origin);
   if (url.origin !== base.origin) return refuse(`must stay on ${base.origin}`);

@@ -38,7 +38,10 @@ export function markFinal<E>(error: E): E {
 /** Whether a failed attempt may be tried again (the rule in this module's header). */
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
   if (typeof error === 'object' && error !== null && finalFailures.has(error)) return false;
-  if (error instanceof ApiError) return idempotent ? RETRYABLE_STATUSES.has(error.status) : error.status === 429;
+  if (error instanceof ApiError) {
+    const status = (error as ApiError).status;
+    return idempotent ? RETRYABLE_STATUSES.has(status) : status === 429;
+  }
   if (error instanceof ConnectionError) return idempotent || NEVER_SENT_CODES.has(error.code ?? '');
   if (error instanceof TimeoutError) return idempotent;
   return false;
@@ -46,7 +49,9 @@ export function isRetryable(error: unknown, idempotent: boolean): boolean {
 
 /** How long the server asked to wait before the next try (capped at 60 s), or `undefined` if it did not say. */
 export function serverRetryDelay(error: unknown): number | undefined {
-  return error instanceof ApiError && error.retryAfter !== undefined ? Math.min(error.retryAfter, MAX_RETRY_AFTER) : undefined;
+  return error instanceof ApiError && error.retryAfter !== undefined
+    ? Math.min(error.retryAfter, MAX_RETRY_AFTER)
+    : undefined;
 }
 
 /**

@@ -4,11 +4,14 @@
  * in users' tests drive it, and so the rejection is the caller's reason rather than a generic AbortError.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // The caller's own reason, whatever it is, is the promise: see above.
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       reject(signal?.reason);
     };
     const timer = setTimeout(() => {
