@@ -34,7 +34,9 @@ const END = '<!-- bench:results:end -->';
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((id) => !BENCHMARKS.some((bench) => bench.id === id));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((bench) => bench.id).join(', ')}`);
+  console.error(
+    `unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((bench) => bench.id).join(', ')}`,
+  );
   process.exit(2);
 }
 const selected = wanted.length ? BENCHMARKS.filter((bench) => wanted.includes(bench.id)) : BENCHMARKS;
@@ -44,8 +46,14 @@ function machine() {
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'package.json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
     if (dirty) commit += ' (src/ or package.json with uncommitted changes)';
   } catch {
     // not a git checkout
@@ -61,7 +69,10 @@ function machine() {
 }
 
 async function runOne(file: string): Promise<BenchResult> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    execArgv: ['--expose-gc'],
+    stdio: 'inherit',
+  });
   let result: BenchResult | undefined;
   child.on('message', (message: { type?: string; result?: BenchResult }) => {
     if (message?.type === 'bench-result') result = message.result;
@@ -69,14 +80,19 @@ async function runOne(file: string): Promise<BenchResult> {
   const timer = setTimeout(() => child.kill(), TIME_LIMIT_MS);
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
   clearTimeout(timer);
-  if (!result) throw new Error(`${file} reported nothing (exit code ${code}, signal ${signal}${signal ? `; over the ${TIME_LIMIT_MS / 1000} s limit?` : ''})`);
+  if (!result)
+    throw new Error(
+      `${file} reported nothing (exit code ${code}, signal ${signal}${signal ? `; over the ${TIME_LIMIT_MS / 1000} s limit?` : ''})`,
+    );
   return result;
 }
 
 const host = machine();
 const loadBefore = os.loadavg();
 const started = performance.now();
-console.log(`Benchmarks on ${host.cpu}, ${host.cores} cores, ${host.memory}, Node ${host.node}; load average ${loadBefore.map((load) => load.toFixed(2)).join(' ')}`);
+console.log(
+  `Benchmarks on ${host.cpu}, ${host.cores} cores, ${host.memory}, Node ${host.node}; load average ${loadBefore.map((load) => load.toFixed(2)).join(' ')}`,
+);
 const results: BenchResult[] = [];
 for (const bench of selected) {
   const benchStarted = performance.now();
@@ -86,21 +102,38 @@ for (const bench of selected) {
 const elapsed = (performance.now() - started) / 1000;
 const loadAfter = os.loadavg();
 
-const goalFigures = results.flatMap((result) => result.figures.filter((figure) => figure.goal !== undefined).map((figure) => ({ bench: result.title, ...figure })));
+const goalFigures = results.flatMap((result) =>
+  result.figures.filter((figure) => figure.goal !== undefined).map((figure) => ({ bench: result.title, ...figure })),
+);
 console.log(`\n## Summary (${elapsed.toFixed(0)} s)\n`);
-console.log(textTable(['benchmark', 'figure', 'value', 'goal', ''], goalFigures.map((figure) => [figure.bench, figure.name, figure.value, figure.goal!, verdict(figure)])));
+console.log(
+  textTable(
+    ['benchmark', 'figure', 'value', 'goal', ''],
+    goalFigures.map((figure) => [figure.bench, figure.name, figure.value, figure.goal!, verdict(figure)]),
+  ),
+);
 
 if (selected.length === BENCHMARKS.length) {
   writeDoc();
   console.log(`\nwrote ${DOC}`);
 } else {
-  console.log('\n(only some benchmarks ran: docs/performance.md left as it was; `npm run bench` runs all and writes it)');
+  console.log(
+    '\n(only some benchmarks ran: docs/performance.md left as it was; `npm run bench` runs all and writes it)',
+  );
 }
 
 function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
   const cell = (text: string) => text.trim().replaceAll('|', '\\|') || ' ';
-  const align = head.map((_, column) => (column > 0 && rows.every((row) => /^[-+]?[\d.]/.test(row[column]?.trim() ?? '') || !row[column]?.trim()) ? '---:' : '---'));
-  return [`| ${head.map(cell).join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((row) => `| ${head.map((_, column) => cell(row[column] ?? '')).join(' | ')} |`)].join('\n');
+  const align = head.map((_, column) =>
+    column > 0 && rows.every((row) => /^[-+]?[\d.]/.test(row[column]?.trim() ?? '') || !row[column]?.trim())
+      ? '---:'
+      : '---',
+  );
+  return [
+    `| ${head.map(cell).join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...rows.map((row) => `| ${head.map((_, column) => cell(row[column] ?? '')).join(' | ')} |`),
+  ].join('\n');
 }
 
 function writeDoc(): void {
@@ -122,12 +155,22 @@ function writeDoc(): void {
     '',
     '### Goals',
     '',
-    markdownTable(['benchmark', 'figure', 'value', 'goal', 'result'], goalFigures.map((figure) => [figure.bench, figure.name, figure.value, figure.goal!, `**${verdict(figure)}**`])),
+    markdownTable(
+      ['benchmark', 'figure', 'value', 'goal', 'result'],
+      goalFigures.map((figure) => [figure.bench, figure.name, figure.value, figure.goal!, `**${verdict(figure)}**`]),
+    ),
   ];
   for (const result of results) {
     lines.push('', `### ${result.title}`, '', result.method, '', markdownTable(result.head, result.rows));
     const other = result.figures.filter((figure) => figure.goal === undefined);
-    if (other.length) lines.push('', markdownTable(['figure', 'value'], other.map((figure) => [figure.name, figure.value])));
+    if (other.length)
+      lines.push(
+        '',
+        markdownTable(
+          ['figure', 'value'],
+          other.map((figure) => [figure.name, figure.value]),
+        ),
+      );
     for (const note of result.notes) lines.push('', note);
   }
   lines.push('', END);

@@ -189,9 +189,13 @@ export function checkHeaders(option: string, headers: unknown): void {
     throw new ConfigurationError(option, 'must be an object of header names to string values');
   }
   for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) throw new ConfigurationError(option, `has an invalid header name ${JSON.stringify(name)}`);
+    if (!HEADER_NAME.test(name))
+      throw new ConfigurationError(option, `has an invalid header name ${JSON.stringify(name)}`);
     if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
-      throw new ConfigurationError(option, `header ${name} must be a string without control characters (value not shown)`);
+      throw new ConfigurationError(
+        option,
+        `header ${name} must be a string without control characters (value not shown)`,
+      );
     }
   }
 }
@@ -199,7 +203,10 @@ export function checkHeaders(option: string, headers: unknown): void {
 /** A header value the SDK builds from a secret (a token), checked without ever showing it. */
 export function checkHeaderValue(option: string, value: string): string {
   if (!HEADER_VALUE.test(value)) {
-    throw new ConfigurationError(option, 'must not contain control characters such as a newline or NUL (value not shown)');
+    throw new ConfigurationError(
+      option,
+      'must not contain control characters such as a newline or NUL (value not shown)',
+    );
   }
   return value;
 }

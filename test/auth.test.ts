@@ -1,7 +1,14 @@
 import { inspect } from 'node:util';
 import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AuthenticationError, ConfigurationError, ExportJobsClient, OAuthTokenProvider, ResponseValidationError, TokenRequestError } from '../src/index.js';
+import {
+  AuthenticationError,
+  ConfigurationError,
+  ExportJobsClient,
+  OAuthTokenProvider,
+  ResponseValidationError,
+  TokenRequestError,
+} from '../src/index.js';
 import { BASE_URL, JOBS_URL, jobBody, server, useMsw, validRequest } from './helpers/msw.js';
 
 useMsw();
@@ -27,7 +34,11 @@ function fakeIms(lifetime = 86_399, fail?: (attempt: number) => Response | undef
       ims.requests.push(new URLSearchParams(await request.text()));
       const failure = fail?.(ims.requests.length);
       if (failure) return failure;
-      return HttpResponse.json({ access_token: `token-${ims.requests.length}`, token_type: 'bearer', expires_in: lifetime });
+      return HttpResponse.json({
+        access_token: `token-${ims.requests.length}`,
+        token_type: 'bearer',
+        expires_in: lifetime,
+      });
     }),
   );
   return ims;
@@ -40,7 +51,8 @@ function fakeApi(valid: (token: string) => boolean = () => true): { tokens: stri
     const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
     seen.tokens.push(token);
     seen.apiKeys.push(request.headers.get('x-api-key'));
-    if (!valid(token)) return HttpResponse.json({ error_code: '401013', message: 'Oauth token is not valid' }, { status: 401 });
+    if (!valid(token))
+      return HttpResponse.json({ error_code: '401013', message: 'Oauth token is not valid' }, { status: 401 });
     return HttpResponse.json(jobBody());
   };
   server.use(http.get(`${JOBS_URL}/:id`, handler), http.post(JOBS_URL, handler));
@@ -134,7 +146,9 @@ describe('OAuth Server-to-Server credentials', () => {
   it('gives AuthenticationError when the renewed token is refused as well', async () => {
     const ims = fakeIms();
     const api = fakeApi(() => false);
-    const error = await client().getExportJob(1).catch((caught: unknown) => caught);
+    const error = await client()
+      .getExportJob(1)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toMatchObject({ status: 401, code: '401013' });
     expect(api.tokens).toEqual(['token-1', 'token-2']);
@@ -160,19 +174,39 @@ describe('OAuth Server-to-Server credentials', () => {
   it('lists the request ids of the attempts before and after a 401 replay', async () => {
     fakeIms();
     fakeApi(() => false);
-    const error = (await client().getExportJob(1).catch((caught: unknown) => caught)) as AuthenticationError;
+    const error = (await client()
+      .getExportJob(1)
+      .catch((caught: unknown) => caught)) as AuthenticationError;
     expect(error.requestIds).toHaveLength(2);
   });
 
   it('does not replay a 401 for a static token, which cannot be renewed', async () => {
     const api = fakeApi(() => false);
-    await expect(new ExportJobsClient({ accessToken: 'static', apiKey: 'k', orgId: 'o', sandboxName: 's', baseUrl: BASE_URL }).getExportJob(1)).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(
+      new ExportJobsClient({
+        accessToken: 'static',
+        apiKey: 'k',
+        orgId: 'o',
+        sandboxName: 's',
+        baseUrl: BASE_URL,
+      }).getExportJob(1),
+    ).rejects.toBeInstanceOf(AuthenticationError);
     expect(api.tokens).toEqual(['static']);
   });
 
   it.each([
-    [400, { error: 'invalid_scope', error_description: 'Invalid scope: unknown_scope' }, 'invalid_scope', 'Invalid scope: unknown_scope'],
-    [401, { error: 'invalid_client', error_description: 'invalid client_id parameter' }, 'invalid_client', 'invalid client_id parameter'],
+    [
+      400,
+      { error: 'invalid_scope', error_description: 'Invalid scope: unknown_scope' },
+      'invalid_scope',
+      'Invalid scope: unknown_scope',
+    ],
+    [
+      401,
+      { error: 'invalid_client', error_description: 'invalid client_id parameter' },
+      'invalid_client',
+      'invalid client_id parameter',
+    ],
   ])('maps an IMS %i to TokenRequestError with its error and description', async (status, body, code, description) => {
     const ims = fakeIms(86_399, () => HttpResponse.json(body, { status }));
     const error = await new OAuthTokenProvider(credentials).getToken().catch((caught: unknown) => caught);
@@ -185,15 +219,23 @@ describe('OAuth Server-to-Server credentials', () => {
 
   it('retries IMS 5xx and dropped connections like a GET, then succeeds', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    const ims = fakeIms(86_399, (attempt) => (attempt === 1 ? HttpResponse.json({}, { status: 503 }) : attempt === 2 ? HttpResponse.error() : undefined));
+    const ims = fakeIms(86_399, (attempt) =>
+      attempt === 1 ? HttpResponse.json({}, { status: 503 }) : attempt === 2 ? HttpResponse.error() : undefined,
+    );
     await expect(new OAuthTokenProvider(credentials).getToken()).resolves.toBe('token-3');
     expect(ims.requests).toHaveLength(3);
   });
 
   it('gives TokenRequestError for an IMS 5xx that persists', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    const ims = fakeIms(86_399, () => HttpResponse.json({ error: 'server_error', error_description: 'try later' }, { status: 500 }));
-    await expect(new OAuthTokenProvider(credentials).getToken()).rejects.toMatchObject({ name: 'TokenRequestError', status: 500, code: 'server_error' });
+    const ims = fakeIms(86_399, () =>
+      HttpResponse.json({ error: 'server_error', error_description: 'try later' }, { status: 500 }),
+    );
+    await expect(new OAuthTokenProvider(credentials).getToken()).rejects.toMatchObject({
+      name: 'TokenRequestError',
+      status: 500,
+      code: 'server_error',
+    });
     expect(ims.requests).toHaveLength(3);
   });
 
@@ -210,9 +252,16 @@ describe('OAuth Server-to-Server credentials', () => {
   });
 
   it('never shows the client secret or a token in errors, logs, JSON or inspection', async () => {
-    fakeIms(86_399, () => HttpResponse.json({ error: 'invalid_client', error_description: 'invalid client_secret parameter' }, { status: 401 }));
+    fakeIms(86_399, () =>
+      HttpResponse.json(
+        { error: 'invalid_client', error_description: 'invalid client_secret parameter' },
+        { status: 401 },
+      ),
+    );
     const lines: string[] = [];
-    const logger = { debug: (message: string, fields?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(fields)}`) };
+    const logger = {
+      debug: (message: string, fields?: Record<string, unknown>) => lines.push(`${message} ${JSON.stringify(fields)}`),
+    };
     const failing = client({ logger });
     const error = await failing.getExportJob(1).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TokenRequestError);

@@ -20,10 +20,12 @@ useMsw();
 
 const failGet = async (...responses: Array<() => Response>) => {
   respond('get', `${JOBS_URL}/7`, ...responses);
-  return makeClient({ maxRetries: 0 }).getExportJob(7).then(
-    () => expect.unreachable('the call should fail'),
-    (error: unknown) => error as ApiError,
-  );
+  return makeClient({ maxRetries: 0 })
+    .getExportJob(7)
+    .then(
+      () => expect.unreachable('the call should fail'),
+      (error: unknown) => error as ApiError,
+    );
 };
 
 describe('the error tree', () => {
@@ -49,26 +51,48 @@ describe('the error tree', () => {
 
 describe('error messages from the three AEP body shapes', () => {
   it('reads a gateway body: error_code and message', async () => {
-    const error = await failGet(json({ error_code: '401013', message: 'Oauth token is not valid' }, 401, { 'x-request-id': 'gw-1' }));
-    expect(error.message).toBe('GET /export/jobs/7 -> 401 Unauthorized: Oauth token is not valid (code 401013, request id gw-1)');
+    const error = await failGet(
+      json({ error_code: '401013', message: 'Oauth token is not valid' }, 401, { 'x-request-id': 'gw-1' }),
+    );
+    expect(error.message).toBe(
+      'GET /export/jobs/7 -> 401 Unauthorized: Oauth token is not valid (code 401013, request id gw-1)',
+    );
     expect(error).toMatchObject({ code: '401013', requestId: 'gw-1', body: { error_code: '401013' } });
   });
 
   it('reads a Segmentation Service body: requestId, errors by status, title', async () => {
-    const body = { requestId: 'seg-1', errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job 7 not found' }] }, type: 'https://ns.adobe.com/aep/errors/UPAPI-113430-404', title: 'Not Found', status: 404 };
+    const body = {
+      requestId: 'seg-1',
+      errors: { '404': [{ code: 'UPAPI-113430-404', message: 'Export job 7 not found' }] },
+      type: 'https://ns.adobe.com/aep/errors/UPAPI-113430-404',
+      title: 'Not Found',
+      status: 404,
+    };
     const error = await failGet(json(body, 404));
-    expect(error.message).toBe('GET /export/jobs/7 -> 404 Not Found: Not Found: Export job 7 not found (code UPAPI-113430-404, request id seg-1)');
+    expect(error.message).toBe(
+      'GET /export/jobs/7 -> 404 Not Found: Not Found: Export job 7 not found (code UPAPI-113430-404, request id seg-1)',
+    );
   });
 
   it('reads a platform problem: title, detail and report.additionalContext request-id', async () => {
-    const body = { type: 'http://ns.adobe.com/aep/errors/UPS-1234-400', title: 'Invalid request', status: 400, detail: 'datasetId does not exist', report: { additionalContext: { 'request-id': 'pp-1' } } };
+    const body = {
+      type: 'http://ns.adobe.com/aep/errors/UPS-1234-400',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'datasetId does not exist',
+      report: { additionalContext: { 'request-id': 'pp-1' } },
+    };
     const error = await failGet(json(body, 400));
-    expect(error.message).toBe('GET /export/jobs/7 -> 400 Bad Request: Invalid request: datasetId does not exist (code UPS-1234-400, request id pp-1)');
+    expect(error.message).toBe(
+      'GET /export/jobs/7 -> 400 Bad Request: Invalid request: datasetId does not exist (code UPS-1234-400, request id pp-1)',
+    );
   });
 
   it('says the body was empty, falling back to the request id that was sent', async () => {
     const error = await failGet(text('', 502));
-    expect(error.message).toMatch(/^GET \/export\/jobs\/7 -> 502 Bad Gateway: empty response body \(request id [0-9a-f-]{36}\)$/);
+    expect(error.message).toMatch(
+      /^GET \/export\/jobs\/7 -> 502 Bad Gateway: empty response body \(request id [0-9a-f-]{36}\)$/,
+    );
     expect(error.body).toBeUndefined();
     expect(error.requestId).toBe(error.requestIds[0]);
   });
@@ -109,10 +133,19 @@ describe('error messages from the three AEP body shapes', () => {
 describe('secrets in errors', () => {
   it('never holds the access token in its message, JSON, inspection or stack', async () => {
     const error = await failGet(json({ error_code: '401013', message: 'Oauth token is not valid' }, 401));
-    for (const view of [error.message, JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error.stack)]) {
+    for (const view of [
+      error.message,
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      String(error.stack),
+    ]) {
       expect(view).not.toContain(TOKEN);
     }
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: 'AuthenticationError', status: 401, code: '401013' });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: 'AuthenticationError',
+      status: 401,
+      code: '401013',
+    });
   });
 });
 
@@ -125,7 +158,16 @@ describe('scrubError', () => {
     inspect(error, { depth: Infinity, showHidden: true }),
   ];
   const apiError = (message: string, body: unknown, headers: Record<string, string> = {}) =>
-    new ApiError({ status: 400, message, code: undefined, requestId: undefined, requestIds: [], body, headers, retryAfter: undefined });
+    new ApiError({
+      status: 400,
+      message,
+      code: undefined,
+      requestId: undefined,
+      requestIds: [],
+      body,
+      headers,
+      retryAfter: undefined,
+    });
 
   it('masks the message, the stack, a deep body (keys too), the headers and the cause chain, in place', () => {
     const body = { a: [{ b: { c: `echo ${JSON.stringify(secret)}` } }], [`key ${secret}`]: encodeURIComponent(secret) };

@@ -11,7 +11,10 @@ describe('logging', () => {
     const debug = vi.fn();
     await makeClient({ logger: { debug } }).getExportJob(100);
     expect(debug.mock.calls).toEqual([
-      ['GET /export/jobs/100 -> 503 (attempt 1, retrying in 0 ms)', { method: 'GET', path: '/export/jobs/100', status: 503, attempt: 1, delay: 0 }],
+      [
+        'GET /export/jobs/100 -> 503 (attempt 1, retrying in 0 ms)',
+        { method: 'GET', path: '/export/jobs/100', status: 503, attempt: 1, delay: 0 },
+      ],
       ['GET /export/jobs/100 -> ok (attempt 2)', { method: 'GET', path: '/export/jobs/100', status: 'ok', attempt: 2 }],
     ]);
   });
@@ -20,7 +23,10 @@ describe('logging', () => {
     respond('get', JOBS_URL, json({ error_code: '403003', message: 'Api Key is invalid' }, 403));
     const debug = vi.fn();
     await expect(makeClient({ logger: { debug } }).listExportJobs({ limit: 5 })).rejects.toThrow();
-    expect(debug).toHaveBeenCalledExactlyOnceWith('GET /export/jobs?limit=5 -> 403 (attempt 1)', expect.objectContaining({ status: 403 }));
+    expect(debug).toHaveBeenCalledExactlyOnceWith(
+      'GET /export/jobs?limit=5 -> 403 (attempt 1)',
+      expect.objectContaining({ status: 403 }),
+    );
   });
 
   it('never writes the token, even when it turns up in what is logged', async () => {

@@ -5,7 +5,17 @@ import { ConnectionError, ExportJobsClient, ServerError, TimeoutError } from '..
 import { isRetryable, markFinal, retryDelay } from '../src/internal/http/retry.js';
 import { ResponseTooLargeError } from '../src/errors/response-too-large-error.js';
 import { RateLimitError } from '../src/errors/api-error.js';
-import { JOBS_URL, TOKEN, json, jobBody, makeClient, networkError, respond, useMsw, validRequest } from './helpers/msw.js';
+import {
+  JOBS_URL,
+  TOKEN,
+  json,
+  jobBody,
+  makeClient,
+  networkError,
+  respond,
+  useMsw,
+  validRequest,
+} from './helpers/msw.js';
 
 useMsw();
 
@@ -22,11 +32,29 @@ type Operation = 'get' | 'list' | 'cancel' | 'create';
 // These tests are about the retry rule alone: the look for a job an ambiguous create may have made
 // (on by default, tested in reconcile.test.ts) is turned off, so the create's own error shows.
 const RULE_ONLY = { reconcile: false } as const;
-const operations: Record<Operation, { method: 'get' | 'post' | 'delete'; url: string; call: (client: ExportJobsClient) => Promise<unknown>; ok: () => Response }> = {
+const operations: Record<
+  Operation,
+  {
+    method: 'get' | 'post' | 'delete';
+    url: string;
+    call: (client: ExportJobsClient) => Promise<unknown>;
+    ok: () => Response;
+  }
+> = {
   get: { method: 'get', url: `${JOBS_URL}/100`, call: (client) => client.getExportJob(100), ok: json(jobBody()) },
   list: { method: 'get', url: JOBS_URL, call: (client) => client.listExportJobs(), ok: json({ records: [] }) },
-  cancel: { method: 'delete', url: `${JOBS_URL}/100`, call: (client) => client.cancelExportJob(100), ok: json({ status: true }) },
-  create: { method: 'post', url: JOBS_URL, call: (client) => client.createExportJob(validRequest, RULE_ONLY), ok: json(jobBody()) },
+  cancel: {
+    method: 'delete',
+    url: `${JOBS_URL}/100`,
+    call: (client) => client.cancelExportJob(100),
+    ok: json({ status: true }),
+  },
+  create: {
+    method: 'post',
+    url: JOBS_URL,
+    call: (client) => client.createExportJob(validRequest, RULE_ONLY),
+    ok: json(jobBody()),
+  },
 };
 
 describe('the retry matrix: attempts made with the default 2 retries against a status that never clears', () => {
@@ -44,7 +72,9 @@ describe('the retry matrix: attempts made with the default 2 retries against a s
     [503, { get: 3, list: 3, cancel: 3, create: 1 }],
     [504, { get: 3, list: 3, cancel: 3, create: 1 }],
   ];
-  const cases = matrix.flatMap(([status, expected]) => (Object.keys(expected) as Operation[]).map((operation) => [status, operation, expected[operation]] as const));
+  const cases = matrix.flatMap(([status, expected]) =>
+    (Object.keys(expected) as Operation[]).map((operation) => [status, operation, expected[operation]] as const),
+  );
 
   it.each(cases)('%i on %s makes %i attempt(s)', async (status, operation, attempts) => {
     noJitter();
@@ -66,7 +96,9 @@ describe('retries', () => {
 
   it('sends exactly one POST when create meets a 500, and never creates a job twice', async () => {
     const seen = respond('post', JOBS_URL, fail(500), json(jobBody()));
-    await expect(makeClient({ maxRetries: 5 }).createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(ServerError);
+    await expect(makeClient({ maxRetries: 5 }).createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(
+      ServerError,
+    );
     expect(seen).toHaveLength(1);
   });
 
@@ -81,7 +113,9 @@ describe('retries', () => {
   it('retries a dropped connection on get, and gives ConnectionError when it persists', async () => {
     noJitter();
     const seen = respond('get', `${JOBS_URL}/100`, networkError());
-    const error = await makeClient().getExportJob(100).catch((caught: unknown) => caught);
+    const error = await makeClient()
+      .getExportJob(100)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(seen).toHaveLength(3);
     expect((error as ConnectionError).requestIds).toEqual(seen.map((request) => request.headers.get('x-request-id')));
@@ -103,7 +137,9 @@ describe('retries', () => {
   it('lists the request id of every attempt on the final error', async () => {
     noJitter();
     const seen = respond('get', `${JOBS_URL}/100`, fail(502));
-    const error = (await makeClient().getExportJob(100).catch((caught: unknown) => caught)) as ServerError;
+    const error = (await makeClient()
+      .getExportJob(100)
+      .catch((caught: unknown) => caught)) as ServerError;
     expect(error.requestIds).toEqual(seen.map((request) => request.headers.get('x-request-id')));
   });
 });
@@ -148,7 +184,12 @@ describe('waiting between attempts', () => {
 
   it('honours Retry-After in seconds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const seen = respond('get', `${JOBS_URL}/100`, json({ error_code: '429' }, 429, { 'retry-after': '3' }), json(jobBody()));
+    const seen = respond(
+      'get',
+      `${JOBS_URL}/100`,
+      json({ error_code: '429' }, 429, { 'retry-after': '3' }),
+      json(jobBody()),
+    );
     const { client, lines, retryScheduled } = clientWithLog();
     const result = client.getExportJob(100);
     await retryScheduled();
@@ -162,7 +203,12 @@ describe('waiting between attempts', () => {
 
   it('honours Retry-After as an HTTP date', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-11-22T10:00:00Z') });
-    const seen = respond('get', `${JOBS_URL}/100`, json({}, 503, { 'retry-after': 'Sun, 22 Nov 2026 10:00:05 GMT' }), json(jobBody()));
+    const seen = respond(
+      'get',
+      `${JOBS_URL}/100`,
+      json({}, 503, { 'retry-after': 'Sun, 22 Nov 2026 10:00:05 GMT' }),
+      json(jobBody()),
+    );
     const { client, lines, retryScheduled } = clientWithLog();
     const result = client.getExportJob(100);
     await retryScheduled();
@@ -186,13 +232,33 @@ describe('waiting between attempts', () => {
   });
 
   it('caps a server wait at 60 seconds', () => {
-    const error = new RateLimitError({ status: 429, message: '', code: undefined, requestId: undefined, requestIds: [], body: undefined, headers: {}, retryAfter: 3_600_000 });
+    const error = new RateLimitError({
+      status: 429,
+      message: '',
+      code: undefined,
+      requestId: undefined,
+      requestIds: [],
+      body: undefined,
+      headers: {},
+      retryAfter: 3_600_000,
+    });
     expect(retryDelay(error, 1)).toBe(60_000);
   });
 
   it('backs off exponentially with full jitter when the server gives no wait', () => {
-    const error = new ServerError({ status: 503, message: '', code: undefined, requestId: undefined, requestIds: [], body: undefined, headers: {}, retryAfter: undefined });
-    expect([1, 2, 3, 4, 5, 6].map((attempt) => retryDelay(error, attempt, () => 1))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    const error = new ServerError({
+      status: 503,
+      message: '',
+      code: undefined,
+      requestId: undefined,
+      requestIds: [],
+      body: undefined,
+      headers: {},
+      retryAfter: undefined,
+    });
+    expect([1, 2, 3, 4, 5, 6].map((attempt) => retryDelay(error, attempt, () => 1))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(retryDelay(error, 3, () => 0)).toBe(0);
     expect(retryDelay(error, 3, () => 0.5)).toBe(1000);
   });
@@ -245,7 +311,9 @@ describe('abort and timeout', () => {
     noJitter();
     let attempts = 0;
     respondHanging(() => attempts++);
-    const error = await makeClient({ timeout: 20 }).getExportJob(100).catch((caught: unknown) => caught);
+    const error = await makeClient({ timeout: 20 })
+      .getExportJob(100)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeout: 20, message: 'GET /export/jobs/100 timed out after 20 ms' });
     expect(attempts).toBe(3);
@@ -254,7 +322,9 @@ describe('abort and timeout', () => {
   it('never retries a create that timed out', async () => {
     let attempts = 0;
     respondHanging(() => attempts++, 'post', JOBS_URL);
-    await expect(makeClient({ timeout: 20 }).createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(TimeoutError);
+    await expect(makeClient({ timeout: 20 }).createExportJob(validRequest, RULE_ONLY)).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
     expect(attempts).toBe(1);
   });
 });

@@ -22,4 +22,3 @@ export interface OAuthCredentials {
   /** Renew this long before expiry, in ms. Default 5 minutes (a tenth of the lifetime if that is shorter). */
   refreshMargin?: number;
 }
-

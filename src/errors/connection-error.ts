@@ -14,7 +14,10 @@ export class ConnectionError extends ExportJobsError {
   /** The `x-request-id` of every attempt, first to last. */
   readonly requestIds: readonly string[];
 
-  constructor(message: string, options: { code?: string | undefined; requestIds?: readonly string[]; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { code?: string | undefined; requestIds?: readonly string[]; cause?: unknown },
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = options.code;
     this.requestIds = options.requestIds ?? [];

@@ -45,7 +45,12 @@ function describeBody(body: unknown, contentType: string | null): string | undef
   if (typeof body !== 'string') return `unrecognised error body ${truncate(safeStringify(body))}`;
   if (/<html|<!doctype/i.test(body) || contentType?.includes('html')) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
-    const text = title || body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text =
+      title ||
+      body
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
     return `HTML response (probably from a proxy): ${truncate(text)}`;
   }
   if (contentType?.includes('json') || /^\s*[[{]/.test(body)) return `unparseable JSON body: ${truncate(body)}`;
@@ -70,4 +75,3 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
-

@@ -17,7 +17,10 @@ export class ResponseValidationError extends ExportJobsError {
   /** The HTTP status of the response. */
   readonly status: number;
 
-  constructor(message: string, options: { issues?: readonly z.core.$ZodIssue[]; requestId?: string | undefined; body: string; status: number }) {
+  constructor(
+    message: string,
+    options: { issues?: readonly z.core.$ZodIssue[]; requestId?: string | undefined; body: string; status: number },
+  ) {
     super(message);
     this.issues = options.issues ?? [];
     this.requestId = options.requestId;

@@ -24,7 +24,9 @@ export class ExportJobFailedError extends ExportJobsError {
   override readonly jobId: number;
 
   constructor(job: ExportJob) {
-    const reasons = (job.errors ?? []).map((error) => [error.code, error.msg].filter(Boolean).join(' ')).filter(Boolean);
+    const reasons = (job.errors ?? [])
+      .map((error) => [error.code, error.msg].filter(Boolean).join(' '))
+      .filter(Boolean);
     super(`Export job ${job.id} failed${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
     this.job = job;
     this.errors = job.errors ?? [];
@@ -64,7 +66,9 @@ export class WaitTimeoutError extends ExportJobsError {
   cancel: CancelOutcome | undefined;
 
   constructor(jobId: number | string, options: { job: ExportJob | undefined; timeout: number; polls: number }) {
-    super(`Export job ${jobId} did not finish within ${options.timeout} ms (${options.polls} polls, last status ${options.job?.status ?? 'unknown'})`);
+    super(
+      `Export job ${jobId} did not finish within ${options.timeout} ms (${options.polls} polls, last status ${options.job?.status ?? 'unknown'})`,
+    );
     this.jobId = jobId;
     this.job = options.job;
     this.timeout = options.timeout;

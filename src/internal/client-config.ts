@@ -52,14 +52,22 @@ export function resolveClientOptions(options: ExportJobsClientOptions): ServiceC
     logger: options.logger,
     headers: options.defaultHeaders,
     maxResponseBytes:
-      options.maxResponseBytes === undefined ? undefined : checkPositiveInteger('maxResponseBytes', options.maxResponseBytes),
+      options.maxResponseBytes === undefined
+        ? undefined
+        : checkPositiveInteger('maxResponseBytes', options.maxResponseBytes),
   };
   // The same token source, headers, retries and logger: one HTTP core for every AEP API used.
   const origin = new URL(baseUrl).origin;
   return {
     exportJobs,
-    catalog: { ...exportJobs, baseUrl: checkUrl('catalogUrl', options.catalogUrl ?? `${origin}/data/foundation/catalog`) },
-    dataAccess: { ...exportJobs, baseUrl: checkUrl('dataAccessUrl', options.dataAccessUrl ?? `${origin}/data/foundation/export`) },
+    catalog: {
+      ...exportJobs,
+      baseUrl: checkUrl('catalogUrl', options.catalogUrl ?? `${origin}/data/foundation/catalog`),
+    },
+    dataAccess: {
+      ...exportJobs,
+      baseUrl: checkUrl('dataAccessUrl', options.dataAccessUrl ?? `${origin}/data/foundation/export`),
+    },
   };
 }
 

@@ -84,7 +84,12 @@ export function readAll(content: FileContent): Uint8Array {
  * abort of `signal` errors the stream with its reason (as a fetch body does); `onEnd` is called
  * once, when the stream is done, errored or cancelled.
  */
-export function contentStream(content: FileContent, start: number, end: number, hooks: { signal?: AbortSignal | undefined; onEnd?: () => void } = {}): ReadableStream<Uint8Array> {
+export function contentStream(
+  content: FileContent,
+  start: number,
+  end: number,
+  hooks: { signal?: AbortSignal | undefined; onEnd?: () => void } = {},
+): ReadableStream<Uint8Array> {
   let position = start;
   let ended = false;
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;

@@ -30,10 +30,21 @@ function observe(sdk, packageVersion) {
   const job = ExportJobSchema.parse({
     id: '42',
     status: 'NEW',
-    destination: { dataSetId: 'dataset-1', segmentPerBatch: true, batches: { segmentId: 'segment-1', batchId: 'batch-1', status: 'exited' } },
+    destination: {
+      dataSetId: 'dataset-1',
+      segmentPerBatch: true,
+      batches: { segmentId: 'segment-1', batchId: 'batch-1', status: 'exited' },
+    },
     creationTime: 1_700_000_000_000,
   });
-  return { configurationError, notFoundIsApiError: notFound instanceof ApiError, notFoundStatus: notFound.status, job, version: VERSION, packageVersion };
+  return {
+    configurationError,
+    notFoundIsApiError: notFound instanceof ApiError,
+    notFoundStatus: notFound.status,
+    job,
+    version: VERSION,
+    packageVersion,
+  };
 }
 
 module.exports = { observe, notFoundInit };

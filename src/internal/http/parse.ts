@@ -13,16 +13,23 @@ export function parseBody<S extends z.ZodType>(result: HttpResult, schema: S): z
   try {
     json = JSON.parse(result.text);
   } catch {
-    throw scrub(new ResponseValidationError(`Expected a JSON body with status ${result.status}, got ${result.text ? 'invalid JSON' : 'an empty body'} (request id ${result.requestId})`, {
-      requestId: result.requestId,
-      body: result.text,
-      status: result.status,
-    }));
+    throw scrub(
+      new ResponseValidationError(
+        `Expected a JSON body with status ${result.status}, got ${result.text ? 'invalid JSON' : 'an empty body'} (request id ${result.requestId})`,
+        {
+          requestId: result.requestId,
+          body: result.text,
+          status: result.status,
+        },
+      ),
+    );
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const requestId = readRequestId(json) ?? result.requestId;
-  const problems = toValidationIssues(parsed.error.issues).map((issue) => `${issue.path || '(root)'}: ${issue.message}`);
+  const problems = toValidationIssues(parsed.error.issues).map(
+    (issue) => `${issue.path || '(root)'}: ${issue.message}`,
+  );
   throw scrub(
     new ResponseValidationError(`Unexpected response body (request id ${requestId}): ${problems.join('; ')}`, {
       issues: parsed.error.issues,
@@ -34,6 +41,7 @@ export function parseBody<S extends z.ZodType>(result: HttpResult, schema: S): z
 }
 
 function readRequestId(json: unknown): string | undefined {
-  return typeof json === 'object' && json !== null && 'requestId' in json && typeof json.requestId === 'string' ? json.requestId : undefined;
+  return typeof json === 'object' && json !== null && 'requestId' in json && typeof json.requestId === 'string'
+    ? json.requestId
+    : undefined;
 }
-
