@@ -8,7 +8,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ExportJobsClient, OAuthTokenProvider, type TokenProvider } from '../../src/index.js';
+import { OAuthTokenProvider, type TokenProvider } from '../../src/index.js';
+import type { ExportJobsClientOptions } from '../../src/index.js';
+import { attackedClient } from './attacker.js';
 
 /** The promise's bound, in ms. Measured figures are printed; they are a few ms. */
 const WITHIN = 100;
@@ -54,15 +56,7 @@ const stall: Handler = (_request, response) => void held.push(response);
 const requests = (path: string) => seen.requests.get(path) ?? 0;
 
 const credentials = () => ({ clientId: 'id', clientSecret: 'secret-value', imsUrl: `${baseUrl}${IMS}` });
-const client = (extra: Record<string, unknown> = {}) =>
-  new ExportJobsClient({
-    accessToken: 'token-0123456789',
-    apiKey: 'k',
-    orgId: 'o@AdobeOrg',
-    sandboxName: 'dev',
-    baseUrl: `${baseUrl}/data/core/ups`,
-    ...extra,
-  });
+const client = (extra: Partial<ExportJobsClientOptions> = {}) => attackedClient(baseUrl, extra);
 
 /**
  * Starts `call` with a signal aborted after `at` ms; resolves with what it settled with and the

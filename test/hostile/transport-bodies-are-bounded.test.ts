@@ -12,7 +12,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { constants, createBrotliCompress, gzipSync, type BrotliCompress } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, ExportJobsClient, OAuthTokenProvider, ServerError } from '../../src/index.js';
+import { ConfigurationError, OAuthTokenProvider, ServerError } from '../../src/index.js';
+import type { ExportJobsClientOptions } from '../../src/index.js';
+import { attackedClient } from './attacker.js';
 import { ResponseTooLargeError } from '../../src/errors/response-too-large-error.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, Transport } from '../../src/internal/http/transport.js';
 
@@ -81,16 +83,7 @@ async function compress(stream: BrotliCompress, mebibytes: number): Promise<Buff
   return Buffer.concat(out);
 }
 
-const client = (extra: Record<string, unknown> = {}) =>
-  new ExportJobsClient({
-    accessToken: 'token-0123456789',
-    apiKey: 'k',
-    orgId: 'o@AdobeOrg',
-    sandboxName: 'dev',
-    baseUrl: `${baseUrl}/data/core/ups`,
-    maxRetries: 2,
-    ...extra,
-  });
+const client = (extra: Partial<ExportJobsClientOptions> = {}) => attackedClient(baseUrl, { maxRetries: 2, ...extra });
 
 /** Serves `body` with the given status and encoding, honouring back-pressure. */
 const bomb =
@@ -258,7 +251,7 @@ describe('maxResponseBytes', () => {
 
   it('is checked when the client is made', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, '16MB']) {
-      expect(() => client({ maxResponseBytes: bad })).toThrow(ConfigurationError);
+      expect(() => client({ maxResponseBytes: bad as number })).toThrow(ConfigurationError);
     }
   });
 });

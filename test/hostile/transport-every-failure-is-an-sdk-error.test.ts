@@ -7,13 +7,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConnectionError,
-  ExportJobsClient,
-  ExportJobsError,
-  ResponseValidationError,
-  ServerError,
-} from '../../src/index.js';
+import { ConnectionError, ExportJobsError, ResponseValidationError, ServerError } from '../../src/index.js';
+import type { ExportJobsClientOptions } from '../../src/index.js';
+import { attackedClient } from './attacker.js';
 import { Transport } from '../../src/internal/http/transport.js';
 
 /** What the raw server answers next: the bytes to write, and whether to reset the socket after. */
@@ -58,16 +54,7 @@ function http(
   };
 }
 
-const client = (extra: Record<string, unknown> = {}) =>
-  new ExportJobsClient({
-    accessToken: 'token-0123456789',
-    apiKey: 'k',
-    orgId: 'o@AdobeOrg',
-    sandboxName: 'dev',
-    baseUrl: `${baseUrl}/data/core/ups`,
-    maxRetries: 0,
-    ...extra,
-  });
+const client = (extra: Partial<ExportJobsClientOptions> = {}) => attackedClient(baseUrl, { maxRetries: 0, ...extra });
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
