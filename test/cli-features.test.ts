@@ -3,66 +3,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/cli/exit-codes.js';
-import type { CliIo } from '../src/cli/io.js';
 import { toJson } from '../src/cli/output/json.js';
 import { VERSION } from '../src/index.js';
-import { ExportJobsSimulator, startSimulatorServer, type SimulatorServer } from '../src/testing/index.js';
+import { ExportJobsSimulator, startSimulatorServer } from '../src/testing/index.js';
+import { useCliSimulator, type CliRunOptions } from './helpers/cli.js';
 
-let fakeNow = Date.UTC(2026, 0, 1);
-const simulator = new ExportJobsSimulator({
-  clock: () => (fakeNow += 1_000),
-  durations: { new: 2_000, processing: 6_000 },
-});
-let server: SimulatorServer;
-
-beforeAll(async () => {
-  server = await startSimulatorServer(simulator);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  simulator.reset();
-  simulator.clearFaults();
-});
-
-interface Options {
-  env?: Record<string, string | undefined>;
-  /** stdout is a terminal of this many columns. */
-  columns?: number;
-  files?: Record<string, string>;
-}
-
-async function cli(args: string[], options: Options = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: {
-      write: (text: string) => (stdout += text),
-      isTTY: options.columns !== undefined,
-      columns: options.columns,
-    },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    env: {
-      AEP_ACCESS_TOKEN: 'cli-token-123456',
-      AEP_API_KEY: 'cli-key',
-      AEP_ORG_ID: 'CLI@AdobeOrg',
-      AEP_SANDBOX_NAME: 'dev',
-      AEP_BASE_URL: server.baseUrl,
-      NO_COLOR: '1',
-      ...options.env,
-    },
-    readFile: (path) => {
-      const file = options.files?.[path];
-      return file === undefined
-        ? Promise.reject(Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' }))
-        : Promise.resolve(file);
-    },
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
+const { cli: run } = useCliSimulator();
+/** Colours off, so that assertions read the text. */
+const cli = (args: string[], options: CliRunOptions = {}) =>
+  run(args, { ...options, env: { NO_COLOR: '1', ...options.env } });
 
 const createJob = async (dataset: string, extra: string[] = []) => {
   const { stdout } = await cli(['--json', 'create', '--dataset', dataset, ...extra]);

@@ -1,61 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/cli/exit-codes.js';
-import type { CliIo } from '../src/cli/io.js';
-import { ExportJobsSimulator, startSimulatorServer, type SimulatorServer } from '../src/testing/index.js';
+import { ExportJobsSimulator, startSimulatorServer } from '../src/testing/index.js';
+import { useCliSimulator } from './helpers/cli.js';
 
-// A simulator clock that moves 1 s on every read: jobs finish after a few polls, with no real waiting.
-let fakeNow = Date.UTC(2026, 0, 1);
-const simulator = new ExportJobsSimulator({
-  clock: () => (fakeNow += 1_000),
-  durations: { new: 2_000, processing: 6_000 },
-  failingSegments: ['broken-segment'],
-});
-let server: SimulatorServer;
-
-beforeAll(async () => {
-  server = await startSimulatorServer(simulator);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  simulator.reset();
-  simulator.clearFaults();
-});
+const { simulator, cli } = useCliSimulator({ failingSegments: ['broken-segment'] });
 
 const FAST = ['--min-delay', '1ms', '--max-delay', '5ms'];
-
-async function cli(
-  args: string[],
-  options: {
-    env?: Record<string, string | undefined>;
-    tty?: boolean;
-    signal?: AbortSignal;
-    files?: Record<string, string>;
-  } = {},
-) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
-    env: {
-      AEP_ACCESS_TOKEN: 'cli-token-123456',
-      AEP_API_KEY: 'cli-key',
-      AEP_ORG_ID: 'CLI@AdobeOrg',
-      AEP_SANDBOX_NAME: 'dev',
-      AEP_BASE_URL: server.baseUrl,
-      ...options.env,
-    },
-    signal: options.signal,
-    readFile: (path) => {
-      const file = options.files?.[path];
-      if (file === undefined) return Promise.reject(Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' }));
-      return Promise.resolve(file);
-    },
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
 describe('aep-export-jobs CLI', () => {
   it('says it found the job when the answer to create was lost after the job was made, and prints that job', async () => {
