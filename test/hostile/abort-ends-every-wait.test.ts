@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthTokenProvider, type TokenProvider } from '../../src/index.js';
 import type { ExportJobsClientOptions } from '../../src/index.js';
-import { attackedClient } from './attacker.js';
+import { attackedClient, MINIMAL_JOB } from './attacker.js';
 
 /** The promise's bound, in ms. Measured figures are printed; they are a few ms. */
 const WITHIN = 100;
@@ -102,16 +102,7 @@ describe('the token request', () => {
     routes.set(IMS, stall);
     routes.set(JOB, (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          id: 1,
-          status: 'NEW',
-          destination: { datasetId: 'ds' },
-          schema: { name: 'x' },
-          creationTime: 1,
-          updateTime: 1,
-        }),
-      );
+      response.end(JSON.stringify(MINIMAL_JOB));
     });
     const shared = client({ accessToken: undefined, credentials: credentials() });
     const patient = shared.getExportJob(1);

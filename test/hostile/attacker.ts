@@ -15,3 +15,13 @@ export function attackedClient(baseUrl: string, extra: Partial<ExportJobsClientO
     ...extra,
   });
 }
+
+/** The smallest export job the SDK accepts, for attacks that answer a get with a good job. */
+export const MINIMAL_JOB = {
+  id: 1,
+  status: 'NEW',
+  destination: { datasetId: 'ds' },
+  schema: { name: 'x' },
+  creationTime: 1,
+  updateTime: 1,
+};

@@ -14,7 +14,7 @@ import { constants, createBrotliCompress, gzipSync, type BrotliCompress } from '
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, OAuthTokenProvider, ServerError } from '../../src/index.js';
 import type { ExportJobsClientOptions } from '../../src/index.js';
-import { attackedClient } from './attacker.js';
+import { attackedClient, MINIMAL_JOB } from './attacker.js';
 import { ResponseTooLargeError } from '../../src/errors/response-too-large-error.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, Transport } from '../../src/internal/http/transport.js';
 
@@ -225,15 +225,7 @@ describe('maxResponseBytes', () => {
   const exactly =
     (size: number): Handler =>
     (_request, response) => {
-      const job = JSON.stringify({
-        id: 1,
-        status: 'NEW',
-        destination: { datasetId: 'ds' },
-        schema: { name: 'x' },
-        creationTime: 1,
-        updateTime: 1,
-        pad: '',
-      });
+      const job = JSON.stringify({ ...MINIMAL_JOB, pad: '' });
       const body = job.replace('"pad":""', `"pad":"${'p'.repeat(size - job.length)}"`);
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(body);

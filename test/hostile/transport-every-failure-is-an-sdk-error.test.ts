@@ -9,7 +9,7 @@ import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, ExportJobsError, ResponseValidationError, ServerError } from '../../src/index.js';
 import type { ExportJobsClientOptions } from '../../src/index.js';
-import { attackedClient } from './attacker.js';
+import { attackedClient, MINIMAL_JOB } from './attacker.js';
 import { Transport } from '../../src/internal/http/transport.js';
 
 /** What the raw server answers next: the bytes to write, and whether to reset the socket after. */
@@ -62,14 +62,7 @@ const failure = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 
-const job = JSON.stringify({
-  id: 1,
-  status: 'NEW',
-  destination: { datasetId: 'ds' },
-  schema: { name: 'x' },
-  creationTime: 1,
-  updateTime: 1,
-});
+const job = JSON.stringify(MINIMAL_JOB);
 const gzip = gzipSync(job);
 
 describe('a body that cannot be decoded', () => {
