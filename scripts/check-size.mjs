@@ -1,9 +1,11 @@
 // Release check: the packed package stays within its size budget. Run after `npm run build`.
-// The budget is set with headroom over 0.1.0 (about 175 KB packed, 650 KB unpacked, half of it
-// source maps); raise it deliberately, in the same commit as what makes it grow.
+// The budget is set with headroom over what 0.2.0 packs (about 370 KB packed, 1.37 MB unpacked,
+// half of it source maps: 0.1.0 was 175 KB and 650 KB; 0.2.0 added the profile reader, the create
+// reconciliation, the simulator's Parquet files and the CLI's commands); raise it deliberately, in
+// the same commit as what makes it grow.
 import { execFileSync } from 'node:child_process';
 
-const BUDGET = { packed: 250 * 1024, unpacked: 1024 * 1024 };
+const BUDGET = { packed: 450 * 1024, unpacked: 1.75 * 1024 * 1024 };
 const [pack] = JSON.parse(
   execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
     encoding: 'utf8',
