@@ -38,10 +38,8 @@ export function uuidId(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** `path` without its trailing slashes (`/a/b//` → `/a/b`; `/` → ``). */
-export function trimTrailingSlashes(path: string): string {
-  return path.replace(/\/+$/, '');
-}
+/** `path` without its trailing slashes (`/a/b//` → `/a/b`; `/` → ``): the SDK's own, one rule for both. */
+export { trimTrailingSlashes } from '../options.js';
 
 /** The text parsed as JSON, or `undefined` when it is not JSON (a JSON `null` is `{ value: null }`). */
 export function parseJson(text: string): { value: unknown } | undefined {

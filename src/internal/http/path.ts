@@ -1,5 +1,6 @@
 import { RequestValidationError } from '../../errors/request-validation-error.js';
 import { UnsafeResponseError } from '../../errors/unsafe-response-error.js';
+import { trimTrailingSlashes } from '../../options.js';
 
 /**
  * Builds a request path with every id in it checked and encoded, the one rule for ids in URLs:
@@ -69,7 +70,7 @@ export function nextLinkPath(link: string, basePath: string): string {
   const queryAt = link.search(/[?#]/);
   let path = queryAt === -1 ? link : link.slice(0, queryAt);
   const rest = queryAt === -1 ? '' : link.slice(queryAt).split('#')[0]!;
-  const base = basePath.replace(/\/+$/, '');
+  const base = trimTrailingSlashes(basePath);
   if (base && (path === base || path.startsWith(`${base}/`))) path = path.slice(base.length);
   if (path !== '/export/jobs' && path !== '/export/jobs/') return refuse('must point at /export/jobs');
   return `${path.slice(1)}${rest}`;
