@@ -162,11 +162,22 @@ describe('aep-export-jobs CLI', () => {
     expect(cancelled).toMatchObject({ code: 0, stdout: `Job ${id}: Export job has been marked for cancelling\n` });
   });
 
-  it('runs the demo end to end on its own simulator', { timeout: 60_000 }, async () => {
-    const { code, stdout } = await cli(['--json', '--quiet', 'demo']);
-    expect(code).toBe(ExitCode.Success);
-    const result = JSON.parse(stdout) as { job: { status: string; id: number }; jobs: Array<{ id: number }> };
-    expect(result.job.status).toBe('SUCCEEDED');
-    expect(result.jobs.map((job) => job.id)).toContain(result.job.id);
-  });
+  it(
+    'runs the demo end to end on its own simulator, down to the first exported profiles',
+    { timeout: 60_000 },
+    async () => {
+      const { code, stdout } = await cli(['--json', '--quiet', 'demo']);
+      expect(code).toBe(ExitCode.Success);
+      const result = JSON.parse(stdout) as {
+        job: { status: string; id: number };
+        jobs: Array<{ id: number }>;
+        profiles: Array<{ identities?: unknown; personalEmail?: { address?: string } }>;
+      };
+      expect(result.job.status).toBe('SUCCEEDED');
+      expect(result.jobs.map((job) => job.id)).toContain(result.job.id);
+      // The way ends at the audience: the first profiles, shaped like the job's fields.
+      expect(result.profiles).toHaveLength(3);
+      expect(result.profiles[0]).toMatchObject({ personalEmail: { address: expect.stringContaining('@') } });
+    },
+  );
 });

@@ -1,8 +1,9 @@
-import { createAndWait, ExportJobsClient } from '../index.js';
+import { createAndWait, ExportJobsClient, type ExportJob, type ProfileRow } from '../index.js';
 import { ExportJobsSimulator, startSimulatorServer } from '../testing/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { jobDetails, jobsTable } from './output/jobs.js';
+import { cleanLine } from './output/sanitize.js';
 import { toJson } from './output/json.js';
 import { waitProgress } from './progress/wait-progress.js';
 
@@ -89,15 +90,36 @@ export async function runDemo(io: CliIo, options: { json: boolean; quiet: boolea
     const jobs = await client
       .listExportJobs({ limit: 10 }, io.signal ? { signal: io.signal } : {})
       .toArray({ maxItems: 100 });
-    if (options.json) io.stdout.write(`${toJson({ job, jobs })}\n`);
+    // The way ends at the audience itself: the first profiles, read straight from Data Access.
+    const profiles = await firstProfiles(client, job, 3, io.signal);
+    if (options.json) io.stdout.write(`${toJson({ job, jobs, profiles })}\n`);
     else {
       const style = Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
       io.stdout.write(jobDetails(job, { style }));
       const width = io.stdout.isTTY ? (io.stdout.columns ?? 80) : undefined;
       io.stdout.write(`\nAll export jobs in the sandbox:\n${jobsTable(jobs, { width, style })}`);
+      io.stdout.write(`\nThe first ${profiles.length} exported profiles:\n`);
+      for (const profile of profiles) io.stdout.write(`${cleanLine(JSON.stringify(profile))}\n`);
     }
     return ExitCode.Success;
   } finally {
     await server.close();
   }
+}
+
+/** The first `count` profiles of a finished job's batch, read over Range without touching the disk. */
+async function firstProfiles(
+  client: ExportJobsClient,
+  job: ExportJob,
+  count: number,
+  signal: AbortSignal | undefined,
+): Promise<ProfileRow[]> {
+  const batchId = job.destination.segmentPerBatch ? job.destination.batches[0]?.batchId : job.destination.batchId;
+  const profiles: ProfileRow[] = [];
+  if (!batchId) return profiles;
+  for await (const row of client.readBatchProfiles(batchId, signal ? { signal } : {})) {
+    profiles.push(row);
+    if (profiles.length >= count) break;
+  }
+  return profiles;
 }

@@ -8,6 +8,7 @@ import { demoSpec } from './demo.js';
 import { exportSpec } from './export.js';
 import { getSpec } from './get.js';
 import { listSpec } from './list.js';
+import { profilesSpec } from './profiles.js';
 import { runSpec } from './run.js';
 import { simulatorSpec } from './simulator.js';
 import { waitSpec } from './wait.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   waitSpec,
   runSpec,
   exportSpec,
+  profilesSpec,
   simulatorSpec,
   demoSpec,
   completionSpec,
