@@ -3,13 +3,7 @@
  * that is not Parquet or was cut short is named as such), then each row group read and handed
  * over before the next is fetched, so memory holds one row group, never the file.
  */
-import {
-  parquetMetadataAsync,
-  parquetReadObjects,
-  parquetSchema,
-  type AsyncBuffer,
-  type FileMetaData,
-} from 'hyparquet';
+import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { ExportJobsError } from '../errors/export-jobs-error.js';
 import { ProfileReadError } from './errors.js';
 import { fieldTree, isTopLevelOnly, missingField, project } from './fields.js';
@@ -26,6 +20,8 @@ export interface ReadProfilesOptions {
 }
 
 const MAGIC = 'PAR1';
+/** hyparquet, loaded when the first file is read: importing the SDK should not pay for it. */
+const hyparquet = () => import('hyparquet');
 const text = (buffer: ArrayBuffer) => new TextDecoder().decode(buffer);
 
 /** Checks the magic at both ends before hyparquet reads anything, for errors that say what is wrong. */
@@ -50,6 +46,7 @@ async function checkShape(file: AsyncBuffer, name: string): Promise<void> {
 async function metadataOf(file: AsyncBuffer, name: string): Promise<FileMetaData> {
   await checkShape(file, name);
   try {
+    const { parquetMetadataAsync } = await hyparquet();
     return await parquetMetadataAsync(file);
   } catch (cause) {
     // The SDK's own errors (a Data Access read that failed) are not about the file's content.
@@ -78,6 +75,7 @@ export async function* readParquetRows(
   const { signal } = options;
   signal?.throwIfAborted();
   const metadata = await metadataOf(file, name);
+  const { parquetReadObjects, parquetSchema } = await hyparquet();
   const tree = options.fields ? fieldTree(options.fields) : undefined;
   if (options.fields) {
     const missing = missingField(parquetSchema(metadata), options.fields);
