@@ -30,27 +30,7 @@ export function summarize(profile, limit = 25, label = 'profile') {
     return url;
   }
 
-  const byFrame = new Map();
-  const byOwner = new Map();
-  for (const node of profile.nodes) {
-    const self = selfById.get(node.id) ?? 0;
-    if (!self) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const short = url
-      ? url
-          .replace(/^file:\/\//, '')
-          .replace(/^.*node_modules\//, '')
-          .replace(/^.*\/(dist|bench)\//, '$1/')
-      : '';
-    const key = `${functionName || '(anonymous)'}  ${short}${url ? `:${lineNumber + 1}` : ''}`;
-    byFrame.set(key, (byFrame.get(key) ?? 0) + self);
-    byOwner.set(owner(url), (byOwner.get(owner(url)) ?? 0) + self);
-  }
-
-  // Inclusive time of our own functions (dist/): every sample counts once for each distinct frame on its stack.
-  const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
-  const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
+  /** A frame as one line: function, then its file relative to node_modules, dist/ or bench/, and line. */
   const keyOf = (node) => {
     const { functionName, url, lineNumber } = node.callFrame;
     const short = url
@@ -61,6 +41,22 @@ export function summarize(profile, limit = 25, label = 'profile') {
       : '';
     return `${functionName || '(anonymous)'}  ${short}${url ? `:${lineNumber + 1}` : ''}`;
   };
+
+  const byFrame = new Map();
+  const byOwner = new Map();
+  for (const node of profile.nodes) {
+    const self = selfById.get(node.id) ?? 0;
+    if (!self) continue;
+    const key = keyOf(node);
+    const { url } = node.callFrame;
+    byFrame.set(key, (byFrame.get(key) ?? 0) + self);
+    byOwner.set(owner(url), (byOwner.get(owner(url)) ?? 0) + self);
+  }
+
+  // Inclusive time of our own functions (dist/): every sample counts once for each distinct frame on its stack.
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+  const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
   const inclusive = new Map();
   profile.samples.forEach((id, index) => {
     const seen = new Set();
