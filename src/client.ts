@@ -101,9 +101,11 @@ export class ExportJobsClient {
    * ```
    */
   listExportJobs(query: ListExportJobsQuery = {}, options?: ListOptions): ExportJobPagePromise {
-    // Checked when the first page is read, so that bad input rejects (before anything is sent) like every other call.
+    // Checked once, when the first page is read, so that bad input rejects (before anything is
+    // sent) like every other call; later pages reuse the checked query.
+    let checked: ListExportJobsQuery | undefined;
     return new ExportJobPagePromise(
-      (link, requestOptions) => listPage(this.#exportJobs, checkListQuery(query), link, requestOptions),
+      (link, requestOptions) => listPage(this.#exportJobs, (checked ??= checkListQuery(query)), link, requestOptions),
       options,
     );
   }
