@@ -166,6 +166,7 @@ export {
   csvColumns,
   ProfileReadError,
   readExportedProfiles,
+  readProfileColumns,
   toCsvRows,
   toNdjsonLines,
   type ProfileReadProblem,

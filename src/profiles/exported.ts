@@ -30,3 +30,30 @@ export async function* readExportedProfiles(
     }
   }
 }
+
+/**
+ * The CSV columns of an export's rows, read from the schema of its first file: dot paths with
+ * structs expanded (`person.name.firstName`), a list or a map one column, `segmentId` first for a
+ * folder of segment folders. Unlike the default of `toCsvRows` (the first row's columns),
+ * a struct that is null in the first row still gets its columns.
+ *
+ * @example
+ * ```ts
+ * const columns = await readProfileColumns('./export');
+ * for await (const line of toCsvRows(readExportedProfiles('./export'), columns)) process.stdout.write(line);
+ * ```
+ */
+export async function readProfileColumns(
+  source: string | readonly string[],
+  options: Pick<ReadProfilesOptions, 'fields'> = {},
+): Promise<string[]> {
+  const [first] = await findProfileFiles(source);
+  const file = await fileBuffer(first!.path);
+  try {
+    const { fileColumns } = await import('./columns.js');
+    const columns = await fileColumns(file, first!.path, options.fields);
+    return first!.segmentId === undefined ? columns : ['segmentId', ...columns];
+  } finally {
+    await file.close();
+  }
+}

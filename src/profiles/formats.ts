@@ -47,9 +47,10 @@ export function csvColumns(row: ProfileRow, prefix = ''): string[] {
   );
 }
 
-function valueAt(row: ProfileRow, column: string): unknown {
+/** The value at a dot path, each path split once for the whole export rather than once a cell. */
+function valueAt(row: ProfileRow, path: readonly string[]): unknown {
   let value: unknown = row;
-  for (const part of column.split('.')) value = isPlainObject(value) ? value[part] : undefined;
+  for (const part of path) value = isPlainObject(value) ? value[part] : undefined;
   return value;
 }
 
@@ -65,8 +66,9 @@ function cell(value: unknown): string {
 
 /**
  * CSV lines (RFC 4180, each ending with `\r\n`): a header, then one line a row. `columns` are dot
- * paths; by default the first row's, with structs expanded (later rows' extra fields are left out).
- * A column naming a struct or a list gets its JSON.
+ * paths; by default the first row's, with structs expanded (later rows' extra fields are left out):
+ * pass `readProfileColumns`'s to take them from the files' schema instead, so that a struct
+ * null in the first row still gets its columns. A column naming a struct or a list gets its JSON.
  *
  * @example
  * ```ts
@@ -79,12 +81,19 @@ export async function* toCsvRows(
   columns?: readonly string[],
 ): AsyncGenerator<string> {
   let header = columns;
+  let paths = header?.map((column) => column.split('.'));
   if (header) yield `${header.map(cell).join(',')}\r\n`;
   for await (const row of rows) {
-    if (!header) {
+    if (!header || !paths) {
       header = csvColumns(row);
+      paths = header.map((column) => column.split('.'));
       yield `${header.map(cell).join(',')}\r\n`;
     }
-    yield `${header.map((column) => cell(valueAt(row, column))).join(',')}\r\n`;
+    let line = '';
+    for (let index = 0; index < paths.length; index += 1) {
+      if (index > 0) line += ',';
+      line += cell(valueAt(row, paths[index]!));
+    }
+    yield `${line}\r\n`;
   }
 }

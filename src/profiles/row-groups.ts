@@ -41,7 +41,7 @@ async function checkShape(file: AsyncBuffer, name: string): Promise<void> {
     throw new ProfileReadError('truncated', name, `the footer says ${footer} bytes, the file has ${size}`);
 }
 
-async function metadataOf(file: AsyncBuffer, name: string): Promise<FileMetaData> {
+export async function metadataOf(file: AsyncBuffer, name: string): Promise<FileMetaData> {
   await checkShape(file, name);
   try {
     return await parquetMetadataAsync(file);
