@@ -23,9 +23,10 @@ const BENCHMARKS = [
   { id: 'download', file: 'download.ts' },
   { id: 'simulator', file: 'simulator-list.ts' },
   { id: 'cli-startup', file: 'cli-startup.ts' },
-  { id: 'profiles', file: 'profiles.ts' },
+  // An export of a million profiles: served, downloaded, read three ways and by DuckDB.
+  { id: 'profiles', file: 'profiles.ts', limitMs: 300_000 },
 ];
-/** No benchmark may run longer than this; the whole suite is meant to stay under 3 minutes. */
+/** No benchmark may run longer than this unless it says otherwise; the whole suite takes about 6 minutes. */
 const TIME_LIMIT_MS = 120_000;
 const DOC = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
 const START = '<!-- bench:results:start (written by `npm run bench`; edit outside these markers) -->';
@@ -68,7 +69,7 @@ function machine() {
   };
 }
 
-async function runOne(file: string): Promise<BenchResult> {
+async function runOne(file: string, limitMs = TIME_LIMIT_MS): Promise<BenchResult> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
     execArgv: ['--expose-gc'],
     stdio: 'inherit',
@@ -77,12 +78,12 @@ async function runOne(file: string): Promise<BenchResult> {
   child.on('message', (message: { type?: string; result?: BenchResult }) => {
     if (message?.type === 'bench-result') result = message.result;
   });
-  const timer = setTimeout(() => child.kill(), TIME_LIMIT_MS);
+  const timer = setTimeout(() => child.kill(), limitMs);
   const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
   clearTimeout(timer);
   if (!result)
     throw new Error(
-      `${file} reported nothing (exit code ${code}, signal ${signal}${signal ? `; over the ${TIME_LIMIT_MS / 1000} s limit?` : ''})`,
+      `${file} reported nothing (exit code ${code}, signal ${signal}${signal ? `; over the ${limitMs / 1000} s limit?` : ''})`,
     );
   return result;
 }
@@ -96,7 +97,7 @@ console.log(
 const results: BenchResult[] = [];
 for (const bench of selected) {
   const benchStarted = performance.now();
-  results.push(await runOne(bench.file));
+  results.push(await runOne(bench.file, 'limitMs' in bench ? bench.limitMs : undefined));
   console.log(`(${bench.id}: ${((performance.now() - benchStarted) / 1000).toFixed(1)} s)`);
 }
 const elapsed = (performance.now() - started) / 1000;
