@@ -146,33 +146,68 @@ export class ExportJobPage implements AsyncIterable<ExportJob> {
    * This page, then each later page in turn. A failure part-way throws `PaginationError` with the
    * `cursor` to resume from (`listExportJobs(query, { cursor })`), after the pages already yielded.
    */
-  async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk's cursor, not a captured alias
-    let page: ExportJobPage = this;
-    yield page;
-    while (page.hasNextPage()) {
-      try {
-        page = await page.getNextPage();
-      } catch (error) {
-        throw paginationFailure(error, this.#listing.options.signal, page.link.next, page.number, page.itemsSoFar);
-      }
-      yield page;
-    }
+  pages(): AsyncGenerator<ExportJobPage, void, undefined> {
+    return walkPages(this, this.#listing.options.signal);
   }
 
   /** Every job from this page on, within `maxItems`. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<ExportJob, void, undefined> {
-    const { maxItems } = this.#listing;
-    let count = this.itemsSoFar - this.records.length;
-    for await (const page of this.pages()) {
-      for (const job of page.records) {
-        // Checked before yielding, so reaching maxItems on a page boundary fetches no further page.
-        if (maxItems !== undefined && count >= maxItems) return;
-        count++;
-        yield job;
-      }
+  [Symbol.asyncIterator](): AsyncGenerator<ExportJob, void, undefined> {
+    const before = this.itemsSoFar - this.records.length;
+    return walkJobs(this.pages(), before, this.#listing.maxItems);
+  }
+}
+
+// The walks are free functions, not generator methods: a generator method keeps its `this` (the
+// page it started from) alive until it ends, so a long listing would hold its first page throughout.
+
+/** Pages from `page` on; the walk holds only the page it is on. */
+async function* walkPages(
+  page: ExportJobPage,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<ExportJobPage, void, undefined> {
+  yield page;
+  while (page.hasNextPage()) {
+    try {
+      page = await page.getNextPage();
+    } catch (error) {
+      throw paginationFailure(error, signal, page.link.next, page.number, page.itemsSoFar);
+    }
+    yield page;
+  }
+}
+
+/** The jobs of `pages`, `before` of the listing's jobs having come before them, within `maxItems`. */
+async function* walkJobs(
+  pages: AsyncIterable<ExportJobPage>,
+  before: number,
+  maxItems: number | undefined,
+): AsyncGenerator<ExportJob, void, undefined> {
+  let count = before;
+  for await (const page of pages) {
+    for (const job of page.records) {
+      // Checked before yielding, so reaching maxItems on a page boundary fetches no further page.
+      if (maxItems !== undefined && count >= maxItems) return;
+      count++;
+      yield job;
     }
   }
+}
+
+/** What the first page's walk gives (its pages or its jobs), once it has come; `first` is let go at once. */
+async function* fromFirst<T>(
+  first: Promise<ExportJobPage> | undefined,
+  options: ListOptions,
+  walk: (page: ExportJobPage) => AsyncGenerator<T, void, undefined>,
+): AsyncGenerator<T, void, undefined> {
+  let rest: AsyncGenerator<T, void, undefined>;
+  try {
+    rest = walk(await first!);
+  } catch (error) {
+    throw paginationFailure(error, options.signal, options.cursor, 0, 0);
+  }
+  // eslint-disable-next-line no-useless-assignment -- lets the first page go while the walk goes on
+  first = undefined;
+  yield* rest;
 }
 
 /**
@@ -186,7 +221,9 @@ export class ExportJobPage implements AsyncIterable<ExportJob> {
  * `cursor` to resume from; awaiting the first page throws the call's own error.
  *
  * It is a thenable: return it from an `async` function inside an object, not bare, or it will be
- * awaited for you.
+ * awaited for you. Like any promise it holds its value, the first page, for as long as it is held:
+ * iterate it where it is made (`for await (const job of client.listExportJobs())`) and a long
+ * listing holds only the page it is on.
  *
  * @example
  * ```ts
@@ -236,24 +273,12 @@ export class ExportJobPagePromise implements PromiseLike<ExportJobPage>, AsyncIt
   }
 
   /** Each page in turn, with its records and the cursor that produced it. */
-  async *pages(): AsyncGenerator<ExportJobPage, void, undefined> {
-    let first: ExportJobPage;
-    try {
-      first = await this.#firstPage();
-    } catch (error) {
-      throw paginationFailure(error, this.#options.signal, this.#options.cursor, 0, 0);
-    }
-    yield* first.pages();
+  pages(): AsyncGenerator<ExportJobPage, void, undefined> {
+    return fromFirst(this.#firstPage(), this.#options, (page) => page.pages());
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<ExportJob, void, undefined> {
-    let first: ExportJobPage;
-    try {
-      first = await this.#firstPage();
-    } catch (error) {
-      throw paginationFailure(error, this.#options.signal, this.#options.cursor, 0, 0);
-    }
-    yield* first;
+  [Symbol.asyncIterator](): AsyncGenerator<ExportJob, void, undefined> {
+    return fromFirst(this.#firstPage(), this.#options, (page) => page[Symbol.asyncIterator]());
   }
 
   /**

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -242,3 +244,43 @@ describe('paginateExportJobs', () => {
     expect(error.cause).toBeInstanceOf(NotFoundError);
   });
 });
+
+describe('memory while iterating', () => {
+  // A collector for the test: `--expose-gc` set at run time, `gc` taken from a fresh context.
+  setFlagsFromString('--expose-gc');
+  const collectGarbage = runInNewContext('gc') as () => void;
+
+  it.each([
+    ['pages()', (client: ReturnType<typeof makeClient>) => client.listExportJobs({ limit: 2 }).pages()],
+    // The iterator, not the listing: a listing held is a promise held, and it holds its first page.
+    [
+      'jobs',
+      (client: ReturnType<typeof makeClient>) =>
+        pagesOfJobs(client.listExportJobs({ limit: 2 })[Symbol.asyncIterator]()),
+    ],
+  ])('lets go of the pages already walked while iterating with %s', async (_, walk) => {
+    serveJobs(10);
+    const client = makeClient();
+    const walked: WeakRef<object>[] = [];
+    for await (const page of walk(client)) {
+      walked.push(new WeakRef(page));
+      if (walked.length === 4) break;
+      if (walked.length < 3) continue;
+      // On the third page: the first two are garbage, whoever started the walk.
+      await new Promise((resolve) => setImmediate(resolve));
+      collectGarbage();
+      expect(walked.slice(0, 2).map((ref) => ref.deref() === undefined)).toEqual([true, true]);
+    }
+    expect(walked).toHaveLength(4);
+  });
+});
+
+/** The page each job of a `for await` over jobs came from, one entry per page (the records array). */
+async function* pagesOfJobs(jobs: AsyncIterator<ExportJob>): AsyncGenerator<object> {
+  let last: ExportJob | undefined;
+  for await (const job of { [Symbol.asyncIterator]: () => jobs }) {
+    // Each page's first job stands for its page: the records array holds it, and only the page holds that array.
+    if (last === undefined || Number(job.id) % 2 === 0) yield job;
+    last = job;
+  }
+}
