@@ -11,7 +11,7 @@
  */
 import type { SchemaTree } from 'hyparquet';
 import { isListLike, isMapLike } from 'hyparquet/src/schema.js';
-import type { FieldTree } from './fields.js';
+import { project, type FieldTree } from './fields.js';
 import type { ColumnCursor } from './column-cursor.js';
 
 /** A leaf column to read: its path in the schema, and where the assembler wants its cursor. */
@@ -72,7 +72,10 @@ function build(node: SchemaTree, selection: FieldTree | true, definition: number
 function buildPresent(node: SchemaTree, selection: FieldTree | true, level: number, repetition: number): Built {
   if (node.children.length === 0) {
     const leaf: LeafColumn = { path: node.path, maxDefinition: level };
-    return { first: leaf, leaves: [leaf], read: () => cursorOf(leaf).take() };
+    const take = () => cursorOf(leaf).take();
+    // Only a path that goes on through a list of lists (`matrix.list.element`) selects below a
+    // leaf; `project` then keeps primitives and turns a Date into an object of nulls.
+    return { first: leaf, leaves: [leaf], read: selection === true ? take : () => project(take(), selection) };
   }
   if (isListLike(node)) return buildRepeated(node, selection, level, repetition, 'list');
   if (isMapLike(node)) return buildRepeated(node, selection, level, repetition, 'map');
@@ -86,17 +89,23 @@ function buildStruct(children: SchemaTree[], selection: FieldTree | true, level:
   const reads: Read[] = [];
   const leaves: LeafColumn[] = [];
   // A selection keeps the order it was given in (the order of CSV columns); otherwise the file's.
-  const wanted: [SchemaTree, FieldTree | true][] =
+  const wanted: [string, SchemaTree | undefined, FieldTree | true][] =
     selection === true
-      ? children.map((child) => [child, true])
-      : Object.entries(selection).flatMap(([name, below]) => {
-          const child = children.find((candidate) => candidate.element.name === name);
-          return child ? [[child, below] as [SchemaTree, FieldTree | true]] : [];
-        });
-  for (const [child, below] of wanted) {
-    const name = child.element.name;
-    const built = build(child, below, level, repetition);
+      ? children.map((child) => [child.element.name, child, true])
+      : Object.entries(selection).map(([name, below]) => [
+          name,
+          children.find((candidate) => candidate.element.name === name),
+          below,
+        ]);
+  for (const [name, child, below] of wanted) {
     names.push(name);
+    // A name the struct lacks is null, as `project` makes it (the file's fields are checked
+    // against the schema, but a path through a list of lists reaches structs with other names).
+    if (!child) {
+      reads.push(() => null);
+      continue;
+    }
+    const built = build(child, below, level, repetition);
     reads.push(built.read);
     leaves.push(...built.leaves);
   }
@@ -134,7 +143,9 @@ function buildRepeated(
     const key = group.children.find((child) => child.element.name === 'key')!;
     const value = group.children.find((child) => child.element.name === 'value')!;
     const keyBuilt = build(key, true, itemLevel, itemRepetition);
-    const valueBuilt = build(value, selection, itemLevel, itemRepetition);
+    // Paths name a map's schema (`key_value.value`), not its keys: the map is read whole and cut
+    // down below as `project` cuts an object.
+    const valueBuilt = build(value, true, itemLevel, itemRepetition);
     readKey = keyBuilt.read;
     readItem = valueBuilt.read;
     item = { read: readItem, first: keyBuilt.first, leaves: [...keyBuilt.leaves, ...valueBuilt.leaves] };
@@ -148,7 +159,7 @@ function buildRepeated(
   }
   const { first, leaves } = item;
   const more = () => cursorOf(first).repetition() === itemRepetition;
-  const read =
+  const whole =
     shape === 'list'
       ? () => {
           if (cursorOf(first).definition() < itemLevel) {
@@ -173,6 +184,7 @@ function buildRepeated(
           } while (more());
           return out;
         };
+  const read = shape === 'map' && selection !== true ? () => project(whole(), selection) : whole;
   return { first, leaves, read };
 }
 

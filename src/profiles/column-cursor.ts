@@ -64,6 +64,10 @@ export class ColumnCursor {
 
   /** Moves past the current entry, which carries no value (a null or an empty list above the leaf). */
   skip(): void {
+    // The entry may be the first of a page not yet decoded: a null struct or an empty list is read
+    // from its first leaf only, and its other leaves' pages need not break where the first's do.
+    if (this.index === this.count && !this.nextPage())
+      throw new PageLimitError(`has fewer values in ${this.decoder.pathInSchema.join('.')} than rows`);
     this.index += 1;
   }
 

@@ -22,8 +22,11 @@ const MAGIC = 'PAR1';
 const GAP_BYTES = 64 * 1024;
 const text = (buffer: ArrayBuffer) => new TextDecoder().decode(buffer);
 
-/** Checks the magic at both ends before hyparquet reads anything, for errors that say what is wrong. */
-async function checkShape(file: AsyncBuffer, name: string): Promise<void> {
+/**
+ * Checks the magic at both ends before hyparquet reads anything, for errors that say what is
+ * wrong; the footer's length.
+ */
+async function checkShape(file: AsyncBuffer, name: string): Promise<number> {
   const size = file.byteLength;
   const head = size >= 4 ? text(await file.slice(0, 4)) : '';
   if (head !== MAGIC)
@@ -39,12 +42,15 @@ async function checkShape(file: AsyncBuffer, name: string): Promise<void> {
   const footer = new DataView(tail).getUint32(0, true);
   if (footer + 12 > size)
     throw new ProfileReadError('truncated', name, `the footer says ${footer} bytes, the file has ${size}`);
+  return footer;
 }
 
 export async function metadataOf(file: AsyncBuffer, name: string): Promise<FileMetaData> {
-  await checkShape(file, name);
+  const footer = await checkShape(file, name);
   try {
-    return await parquetMetadataAsync(file);
+    // The footer alone: hyparquet's default first read is the file's last 512 KiB, column chunks
+    // included, which over Data Access is a ranged GET of data the fields may not need.
+    return await parquetMetadataAsync(file, { initialFetchSize: footer + 8 });
   } catch (cause) {
     // The SDK's own errors (a Data Access read that failed) are not about the file's content.
     if (cause instanceof ExportJobsError) throw cause;
