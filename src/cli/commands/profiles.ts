@@ -1,8 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { readExportedProfiles, toCsvRows, toNdjsonLines, type ProfileRow } from '../../index.js';
+import { readExportedProfiles, readProfileColumns } from '../../index.js';
 import type { CommandContext } from '../context.js';
+import { openProfileOutput, parseFormat, PROFILE_FORMATS, STDOUT } from '../output/profile-writer.js';
+import { LiveLine } from '../progress/live-line.js';
 import { UsageError } from '../usage-error.js';
 
 interface ProfilesFlags {
@@ -13,43 +12,43 @@ interface ProfilesFlags {
 
 /**
  * `profiles <paths...>`: the rows of exported Parquet files, streamed out as NDJSON or CSV, one
- * row group in memory at a time. With `--out`, the file is written and a count said on stderr.
+ * row group in memory at a time. With `--out`, the file is written whole or not at all and a count
+ * said on stderr; on a terminal, stderr counts the rows as they are read.
  */
 export async function run(context: CommandContext): Promise<void> {
+  const { io, globals } = context;
   const flags = context.command.opts<ProfilesFlags>();
-  const format = flags.format.toLowerCase();
-  if (format !== 'ndjson' && format !== 'csv') {
-    throw new UsageError(`--format must be ndjson or csv; got ${JSON.stringify(flags.format)}`);
-  }
+  const format = parseFormat(flags.format, PROFILE_FORMATS);
   const fields = flags.fields
     ?.split(',')
     .map((field) => field.trim())
     .filter(Boolean);
   if (fields?.length === 0) throw new UsageError('--fields needs at least one field path');
   const paths = context.command.args;
-  let count = 0;
-  const rows = counted(
-    readExportedProfiles(paths.length === 1 ? paths[0]! : paths, {
-      ...(fields ? { fields } : {}),
-      ...(context.outputSignal ? { signal: context.outputSignal } : {}),
-    }),
-    () => count++,
-  );
-  const lines = format === 'csv' ? toCsvRows(rows, fields) : toNdjsonLines(rows);
-  if (flags.out) {
-    await pipeline(Readable.from(lines), createWriteStream(flags.out));
-    if (!context.globals.quiet) context.io.stderr.write(`${count} profiles written to ${flags.out}\n`);
-    return;
+  const source = paths.length === 1 ? paths[0]! : paths;
+  const output = await openProfileOutput(io, flags.out);
+  const toStdout = flags.out === undefined || flags.out === STDOUT;
+  let read = 0;
+  // Only where nobody reads it but a person: never in a log, nor between the rows on a terminal.
+  const counter =
+    !globals.quiet && io.stderr.isTTY && !(toStdout && io.stdout.isTTY)
+      ? new LiveLine(io.stderr, () => `${read} profiles read`)
+      : undefined;
+  let written: number;
+  try {
+    written = await output.write(
+      readExportedProfiles(source, {
+        ...(fields ? { fields } : {}),
+        ...(context.outputSignal ? { signal: context.outputSignal } : {}),
+      }),
+      // The files' schema rather than the first row: a struct null in that row keeps its columns.
+      { format, columns: fields ?? (() => readProfileColumns(source)), onRow: () => read++ },
+    );
+  } catch (error) {
+    counter?.stop();
+    throw error;
   }
-  for await (const line of lines) {
-    if (context.io.outputClosed?.aborted) return;
-    context.io.stdout.write(line);
-  }
-}
-
-async function* counted(rows: AsyncIterable<ProfileRow>, onRow: () => void): AsyncGenerator<ProfileRow> {
-  for await (const row of rows) {
-    onRow();
-    yield row;
-  }
+  const summary = `${written} profiles written to ${output.name}`;
+  if (counter) counter.stop(summary);
+  else if (!toStdout && !globals.quiet) io.stderr.write(`${summary}\n`);
 }

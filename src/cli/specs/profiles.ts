@@ -12,7 +12,10 @@ export const profilesSpec: CommandSpec = {
         'ndjson',
       )
       .option('--fields <paths>', 'only these fields, comma-separated dot paths (such as _id,personalEmail.address)')
-      .option('--out <file>', 'write to this file instead of stdout'),
+      .option(
+        '--out <file>',
+        'write to this file instead of stdout (through <file>.partial, renamed when complete: a failure never leaves half a file under its name)',
+      ),
   examples: [
     ['Every profile of an export, one JSON object a line', 'aep-export-jobs profiles ./export > profiles.ndjson'],
     [
