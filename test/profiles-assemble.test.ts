@@ -683,4 +683,30 @@ describe('reading some fields', () => {
       expect(covered, `${column} at ${range.join('-')} read`).toBe(true);
     }
   });
+
+  it('asks for the next row group while the rows of this one are read', async () => {
+    const schema: SchemaElement[] = [
+      { name: 'root', num_children: 1 },
+      { name: 'id', repetition_type: 'REQUIRED', type: 'INT32' },
+    ];
+    const ids = Array.from({ length: 30 }, (_, index) => index);
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({ columnData: [{ name: 'id', data: ids }], schema, rowGroupSize: 10 }),
+    );
+    const groupStarts = metadataOf(bytes).row_groups.map(({ columns }) => chunkRange(columns[0]!.meta_data!)[0]);
+    const asked: number[] = [];
+    const file: AsyncBuffer = {
+      byteLength: bytes.length,
+      slice(start, end = bytes.length) {
+        asked.push(start);
+        return bytes.slice(start, end).buffer;
+      },
+    };
+    const seen: boolean[] = [];
+    for await (const row of readParquetRows(file, 'ahead.parquet')) {
+      // At the first row of each group, the next group has been asked for already.
+      if ((row.id as number) % 10 === 0) seen.push(asked.includes(groupStarts[(row.id as number) / 10 + 1] ?? -1));
+    }
+    expect(seen).toEqual([true, true, false]);
+  });
 });

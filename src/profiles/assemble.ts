@@ -43,6 +43,16 @@ class Unsupported extends Error {}
 
 const cursorOf = (leaf: LeafColumn) => leaf.cursor!;
 
+/**
+ * Sets a field of a row. A file names its fields and map keys: `__proto__` among them must be a
+ * field like any other, not a way to give the row a prototype.
+ */
+function setField(out: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__')
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
+}
+
 /** Moves every leaf under a null or empty node past its one entry for it. */
 function skipAll(leaves: LeafColumn[]): void {
   for (const leaf of leaves) cursorOf(leaf).skip();
@@ -115,7 +125,7 @@ function buildStruct(children: SchemaTree[], selection: FieldTree | true, level:
     leaves,
     read: (into) => {
       const out = into ?? {};
-      for (let index = 0; index < names.length; index += 1) out[names[index]!] = reads[index]!();
+      for (let index = 0; index < names.length; index += 1) setField(out, names[index]!, reads[index]!());
       return out;
     },
   };
@@ -180,7 +190,7 @@ function buildRepeated(
           do {
             const key = readKey!();
             const value = readItem();
-            out[String(key)] = value === undefined ? null : value;
+            setField(out, String(key), value === undefined ? null : value);
           } while (more());
           return out;
         };

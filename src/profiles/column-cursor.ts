@@ -18,9 +18,9 @@ const NO_LEVELS: number[] = [];
 /**
  * The most bytes one page may decompress to, and the most entries it may hold. A header is only a
  * claim: a few bytes can claim gigabytes, which decoding would allocate before anything is checked.
- * Spark writes pages of about 1 MiB and 20,000 rows.
+ * Spark writes pages of about 1 MiB and 20,000 rows; DuckDB, pages of up to 100 MB.
  */
-export const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+export const MAX_PAGE_BYTES = 128 * 1024 * 1024;
 export const MAX_PAGE_ENTRIES = 16 * 1024 * 1024;
 
 /** A page or column chunk that breaks the file's own claims or the limits above. */

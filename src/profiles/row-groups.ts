@@ -18,6 +18,12 @@ import { fieldTree, isTopLevelOnly, missingField, project } from './fields.js';
 import type { ProfileRow, ReadProfilesOptions } from './types.js';
 
 const MAGIC = 'PAR1';
+/**
+ * The next row group is fetched while this one is read when it needs at most this many compressed
+ * bytes: overlap for the row groups of Spark's usual size, and no second large group in memory
+ * for files written with very large ones.
+ */
+const AHEAD_BYTES = 32 * 1024 * 1024;
 /** Column chunks closer than this are fetched in one read (one ranged GET over Data Access). */
 const GAP_BYTES = 64 * 1024;
 const text = (buffer: ArrayBuffer) => new TextDecoder().decode(buffer);
@@ -150,6 +156,14 @@ async function* assembledRows(
     pending.catch(() => {});
     return pending;
   };
+  /** The compressed bytes group `index` needs; past a bad footer's claims, more than any bound. */
+  const neededBytes = (index: number) => {
+    try {
+      return chunksOf(groups[index]!, assembler.leaves, file.byteLength).reduce((sum, c) => sum + c.end - c.start, 0);
+    } catch {
+      return Infinity;
+    }
+  };
   let rowsRead = 0;
   let rowStart = 0;
   let ahead: ReturnType<typeof fetchGroup> | undefined;
@@ -158,7 +172,7 @@ async function* assembledRows(
     const rows = Number(groups[index]!.num_rows);
     try {
       const { chunks, bytes } = await (ahead ?? fetchGroup(index));
-      ahead = index + 1 < groups.length ? fetchGroup(index + 1) : undefined;
+      ahead = index + 1 < groups.length && neededBytes(index + 1) <= AHEAD_BYTES ? fetchGroup(index + 1) : undefined;
       cursorsFor(schema, chunks, bytes);
     } catch (cause) {
       throw groupError(cause, name, rowStart, rowsRead);
