@@ -22,7 +22,14 @@ export async function downloadBatchFiles(
   batchId: string,
   options: DownloadOptions,
 ): Promise<DownloadedFile[]> {
-  const { dir, concurrency = 4, maxResumes = 5, onProgress, ...callSettings } = checkDownloadOptions(options);
+  const {
+    dir,
+    concurrency = 4,
+    maxResumes = 5,
+    onProgress,
+    onFileDone,
+    ...callSettings
+  } = checkDownloadOptions(options);
   const { signal } = callSettings;
   const files = await listBatchFiles(dataAccess, batchId, callSettings);
   const targets = planTargets(dir, files);
@@ -51,7 +58,7 @@ export async function downloadBatchFiles(
   const idleTimeout = callSettings.timeout ?? dataAccess.config.timeout;
   return pMap(
     targets,
-    async (target) => {
+    async (target, index) => {
       const { file } = target;
       try {
         const result = await downloadFile(dataAccess, target, {
@@ -65,6 +72,7 @@ export async function downloadBatchFiles(
         });
         state.filesDone++;
         report(file, result.bytes);
+        onFileDone?.(result, index);
         return result;
       } catch (error) {
         stop.abort(error);
@@ -83,5 +91,6 @@ function checkDownloadOptions(options: DownloadOptions): DownloadOptions {
   if (options.concurrency !== undefined) checkPositiveInteger('concurrency', options.concurrency);
   if (options.maxResumes !== undefined) checkMaxRetries('maxResumes', options.maxResumes);
   checkFunction('onProgress', options.onProgress);
+  checkFunction('onFileDone', options.onFileDone);
   return options;
 }

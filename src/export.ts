@@ -59,9 +59,9 @@ export interface ExportSegmentsOptions
    * Told of each file once it is complete on disk (downloaded, or already there and skipped),
    * with the batch (and segment) it came from, exactly as `files` in the result will hold it. Files
    * are told in the order of `files`: batches in the job's order, each batch's files in its
-   * listing's order; a batch's files are told together once that batch is downloaded, before the
-   * next batch starts. Use it to start on the files (read, upload, convert) while later batches
-   * download. A callback that throws stops the export with its error.
+   * listing's order, each as soon as it and every file before it are on disk (with `concurrency`
+   * above 1, a file that finishes early waits for those listed before it). Use it to start on the
+   * files (read, upload, convert) while later ones download. A callback that throws stops the export with its error.
    *
    * @example
    * ```ts
@@ -243,6 +243,9 @@ async function downloadAll(
     // A failed segment's batch id is "": there is nothing to download for it.
     if (!batchId) continue;
     const target = job.destination.segmentPerBatch && segmentId ? join(dir, folders.of(segmentId)) : dir;
+    // Files complete in any order: each is told once every file listed before it is done too.
+    const done = new Map<number, DownloadedFile>();
+    let next = 0;
     const written = await client.downloadBatchFiles(batchId, {
       ...requestOptions,
       dir: target,
@@ -250,12 +253,19 @@ async function downloadAll(
       ...(onDownloadProgress
         ? { onProgress: (progress: DownloadProgress) => onDownloadProgress({ ...progress, batchId, segmentId }) }
         : {}),
+      ...(onFileDownloaded
+        ? {
+            onFileDone: (file: DownloadedFile, index: number) => {
+              done.set(index, file);
+              for (let ready = done.get(next); ready; ready = done.get(next)) {
+                done.delete(next++);
+                onFileDownloaded({ ...ready, batchId, segmentId });
+              }
+            },
+          }
+        : {}),
     });
-    for (const file of written) {
-      const told = { ...file, batchId, segmentId };
-      files.push(told);
-      onFileDownloaded?.(told);
-    }
+    files.push(...written.map((file) => ({ ...file, batchId, segmentId })));
   }
   return files;
 }

@@ -1,6 +1,6 @@
 // `aep-export-jobs export --format ndjson|csv`: the exported profiles converted into one file (or
 // stdout) as the Parquet files arrive, through a staging folder that a resume reuses.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -325,6 +325,20 @@ describe('exportSegments onFileDownloaded', () => {
     });
     expect(told).toEqual(result.files);
     expect(told.map((file) => file.segmentId)).toEqual(['seg-a', 'seg-a', 'seg-a', 'seg-b', 'seg-b', 'seg-b']);
+  });
+
+  it('tells of a file while a later file of the same batch is still downloading', async () => {
+    simulator.inject({ kind: 'latency', ms: 300 }, { match: { path: '/files/:id', query: { path: /00002/ } } });
+    const lastOnDisk: boolean[] = [];
+    await exportSegments(sdkClient(), {
+      segments: ['seg-a'],
+      datasetId: 'ds-1',
+      dir,
+      minDelay: 1,
+      maxDelay: 5,
+      onFileDownloaded: () => lastOnDisk.push(readdirSync(dir).some((name) => /00002.*\.parquet$/.test(name))),
+    });
+    expect(lastOnDisk).toEqual([false, false, true]);
   });
 
   it('refuses an onFileDownloaded that is not a function before a job is created', async () => {

@@ -1,6 +1,16 @@
 /** What the CLI reads and writes, injected so that tests drive it without a process. */
 export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined };
+  /**
+   * `write` returning `false` means the reader is behind: a writer of much output (profile rows)
+   * waits for `'drain'` before writing more, so that memory stays bounded behind a slow pipe.
+   */
+  stdout: {
+    write(text: string): unknown;
+    isTTY?: boolean | undefined;
+    columns?: number | undefined;
+    once?(event: 'drain', listener: () => void): unknown;
+    off?(event: 'drain', listener: () => void): unknown;
+  };
   stderr: { write(text: string): unknown; isTTY?: boolean | undefined; columns?: number | undefined };
   env: Record<string, string | undefined>;
   /** Aborted on Ctrl-C. */

@@ -110,6 +110,13 @@ function guardStdout(io: CliIo): CliIo {
       get columns() {
         return stdout.columns;
       },
+      // Backpressure passes through: a writer told `false` waits for the real stream's drain.
+      ...(stdout.once && stdout.off
+        ? {
+            once: (event: 'drain', listener: () => void) => stdout.once!(event, listener),
+            off: (event: 'drain', listener: () => void) => stdout.off!(event, listener),
+          }
+        : {}),
     },
   };
 }

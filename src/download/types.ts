@@ -26,6 +26,11 @@ export interface DownloadOptions extends RequestOptions {
   maxResumes?: number;
   /** Told of each chunk written. */
   onProgress?: (progress: DownloadProgress) => void;
+  /**
+   * Told of each file once it is complete on disk (downloaded, or already there and skipped), in
+   * the order they complete, with its position in the batch's listing (its index in the result).
+   */
+  onFileDone?: (file: DownloadedFile, index: number) => void;
 }
 
 /** Where a download stands, after each chunk. */

@@ -230,9 +230,9 @@ async function prepareConversion(
 const defaultStaging = (out: string) => `${out}.parquet`;
 
 /**
- * The export, with the Parquet files converted as `onFileDownloaded` tells of them: in the job's
- * order (batches in order, files in listing order), so that the rows come out in that order
- * whatever the concurrency, while later files download. When either side fails, the other stops:
+ * The export, with each Parquet file converted once it and every file before it are on disk (as
+ * `onFileDownloaded` tells of them): the rows come out in the job's order (batches in order, files
+ * in listing order) whatever the concurrency, while later files download. When either side fails, the other stops:
  * a failed download ends the writing (which removes its `.partial`), and a failed write (a corrupt
  * file, a full disk) stops the downloads.
  */
