@@ -3,6 +3,10 @@
  * a time, when the cursor reaches them, so a row group's columns never sit decoded in memory all
  * at once. An entry is one (repetition level, definition level) pair; only entries defined down to
  * the leaf carry a value.
+ *
+ * These are hyparquet's own modules (`hyparquet/src/*.js`, which its package exports), not its
+ * documented API: package.json pins hyparquet to one exact version, and an upgrade is checked by
+ * test/profiles-assemble.test.ts.
  */
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, convertWithDictionary } from 'hyparquet/src/convert.js';
