@@ -38,22 +38,18 @@ async function ndjsonOf(source: string | string[]): Promise<string> {
 
 const lastJob = () => simulator.jobs('dev').at(-1)!;
 
+/** `export` of seg-1 into ds-1 as `format` to `out`, then `extra` flags, and the short wait. */
+const exportSeg1 = (format: string, out: string, ...extra: string[]) => [
+  'export',
+  ...['--segment', 'seg-1', '--dataset', 'ds-1', '--format', format, '--out', out],
+  ...extra,
+  ...FAST,
+];
+
 describe('export --format ndjson', () => {
   it("writes one JSON object per line, exactly the rows readExportedProfiles reads from the job's Parquet files", async () => {
     const out = join(dir, 'profiles.ndjson');
-    const { code, stdout, stderr } = await cli([
-      'export',
-      '--segment',
-      'seg-1',
-      '--dataset',
-      'ds-1',
-      '--format',
-      'ndjson',
-      '--out',
-      out,
-      '--keep-parquet',
-      ...FAST,
-    ]);
+    const { code, stdout, stderr } = await cli(exportSeg1('ndjson', out, '--keep-parquet'));
     expect(code, stderr).toBe(ExitCode.Success);
     expect(stdout).toBe('');
     const text = await readFile(out, 'utf8');
@@ -66,18 +62,7 @@ describe('export --format ndjson', () => {
 
   it('removes the staging folder after success and leaves only the output file', async () => {
     const out = join(dir, 'profiles.ndjson');
-    const { code, stderr } = await cli([
-      'export',
-      '--segment',
-      'seg-1',
-      '--dataset',
-      'ds-1',
-      '--format',
-      'ndjson',
-      '--out',
-      out,
-      ...FAST,
-    ]);
+    const { code, stderr } = await cli(exportSeg1('ndjson', out));
     expect(code, stderr).toBe(ExitCode.Success);
     expect(await readdir(dir)).toEqual(['profiles.ndjson']);
     expect((await readFile(out, 'utf8')).trimEnd().split('\n')).toHaveLength(PROFILES);
@@ -85,19 +70,7 @@ describe('export --format ndjson', () => {
 
   it('with --json, adds the format, the output and the number of profiles to the result', async () => {
     const out = join(dir, 'profiles.ndjson');
-    const { code, stdout, stderr } = await cli([
-      '--json',
-      'export',
-      '--segment',
-      'seg-1',
-      '--dataset',
-      'ds-1',
-      '--format',
-      'ndjson',
-      '--out',
-      out,
-      ...FAST,
-    ]);
+    const { code, stdout, stderr } = await cli(['--json', ...exportSeg1('ndjson', out)]);
     expect(code, stderr).toBe(ExitCode.Success);
     expect(JSON.parse(stdout)).toMatchObject({
       jobId: lastJob().id,
@@ -113,18 +86,7 @@ describe('export --format ndjson', () => {
 describe('export --format csv', () => {
   it('writes a header of dot-path columns, then one line per exported profile', async () => {
     const out = join(dir, 'audience.csv');
-    const { code, stderr } = await cli([
-      'export',
-      '--segment',
-      'seg-1',
-      '--dataset',
-      'ds-1',
-      '--format',
-      'csv',
-      '--out',
-      out,
-      ...FAST,
-    ]);
+    const { code, stderr } = await cli(exportSeg1('csv', out));
     expect(code, stderr).toBe(ExitCode.Success);
     const [header, ...rows] = (await readFile(out, 'utf8')).trimEnd().split('\r\n');
     const columns = header!.split(',');
@@ -219,20 +181,7 @@ describe('export --format after a failure', () => {
     const second = { path: '/files/:id', query: { path: /00001/ } };
     simulator.inject({ kind: 'drop', afterBytes: 500 }, { match: second });
     simulator.inject({ kind: 'status', status: 403 }, { match: second });
-    const failed = await cli([
-      'export',
-      '--segment',
-      'seg-1',
-      '--dataset',
-      'ds-1',
-      '--format',
-      'ndjson',
-      '--out',
-      out,
-      '--parquet-dir',
-      staging,
-      ...FAST,
-    ]);
+    const failed = await cli(exportSeg1('ndjson', out, '--parquet-dir', staging));
     expect(failed.code).toBe(ExitCode.ApiError);
     expect(existsSync(out)).toBe(false);
     expect(existsSync(`${out}.partial`)).toBe(false);

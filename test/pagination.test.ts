@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -11,6 +9,7 @@ import {
   paginateExportJobs,
   type ExportJob,
 } from '../src/index.js';
+import { collectGarbage } from './helpers/memory.js';
 import { BASE_URL, JOBS_URL, jobBody, makeClient, server, useMsw } from './helpers/msw.js';
 
 useMsw();
@@ -246,10 +245,6 @@ describe('paginateExportJobs', () => {
 });
 
 describe('memory while iterating', () => {
-  // A collector for the test: `--expose-gc` set at run time, `gc` taken from a fresh context.
-  setFlagsFromString('--expose-gc');
-  const collectGarbage = runInNewContext('gc') as () => void;
-
   it.each([
     ['pages()', (client: ReturnType<typeof makeClient>) => client.listExportJobs({ limit: 2 }).pages()],
     // The iterator, not the listing: a listing held is a promise held, and it holds its first page.

@@ -16,8 +16,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parquetReadObjects } from 'hyparquet';
 import type { FileMetaData } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -25,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileReadError, readExportedProfiles } from '../../src/profiles/index.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_ENTRIES } from '../../src/profiles/column-cursor.js';
 import { tempDir } from '../profiles/helpers.js';
+import { peakGrowth } from '../helpers/memory.js';
 import {
   cutEvery,
   rebuildFile,
@@ -39,10 +38,6 @@ const MiB = 1024 * 1024;
 const BOUND = 100 * MiB;
 /** Reading one takes milliseconds; a reader that tried to honour a claim would take far longer. */
 const QUICK_MS = 3_000;
-
-// A gc() without --expose-gc on the worker's command line, so the baselines are clean.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 let dir: string;
 let remove: () => Promise<void>;
@@ -139,23 +134,14 @@ async function attack(name: string, bytes: Uint8Array) {
   const path = join(dir, `${name.replace(/\W+/g, '-')}.parquet`);
   await writeFile(path, bytes);
   const rows: Array<Record<string, unknown>> = [];
-  gc();
-  gc();
-  const base = process.memoryUsage();
-  const peak = { rss: 0, arrayBuffers: 0 };
-  const sample = () => {
-    const now = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, now.rss - base.rss);
-    peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers - base.arrayBuffers);
-  };
-  const timer = setInterval(sample, 2);
   const started = performance.now();
-  const { error, largest } = await largestAllocation(async () => {
-    for await (const row of readExportedProfiles([path])) rows.push(row);
-  });
-  clearInterval(timer);
-  sample();
-  return { path, rows, error, ms: performance.now() - started, largest, ...peak };
+  const { outcome, rss, arrayBuffers } = await peakGrowth(() =>
+    largestAllocation(async () => {
+      for await (const row of readExportedProfiles([path])) rows.push(row);
+    }),
+  );
+  const { error, largest } = outcome as Awaited<ReturnType<typeof largestAllocation>>;
+  return { path, rows, error, ms: performance.now() - started, largest, rss, arrayBuffers };
 }
 
 type Outcome = Awaited<ReturnType<typeof attack>>;

@@ -8,12 +8,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { constants, createBrotliCompress, gzipSync, type BrotliCompress } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, OAuthTokenProvider, ServerError } from '../../src/index.js';
 import type { ExportJobsClientOptions } from '../../src/index.js';
+import { peakGrowth } from '../helpers/memory.js';
 import { attackedClient, MINIMAL_JOB } from './attacker.js';
 import { ResponseTooLargeError } from '../../src/errors/response-too-large-error.js';
 import { DEFAULT_MAX_RESPONSE_BYTES, Transport } from '../../src/internal/http/transport.js';
@@ -21,10 +20,6 @@ import { DEFAULT_MAX_RESPONSE_BYTES, Transport } from '../../src/internal/http/t
 const MiB = 1024 * 1024;
 /** The safety bound the promise states: the limit plus a small constant. */
 const BOUND = DEFAULT_MAX_RESPONSE_BYTES + 64 * MiB;
-
-// A gc() without --expose-gc on the worker's command line, so the baselines are clean.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 let server: Server;
@@ -114,32 +109,6 @@ const endless =
     response.on('error', () => undefined);
     pump();
   };
-
-/** Runs `call` and samples memory every 2 ms: the peak growth over a clean baseline, in bytes. */
-async function peakGrowth(
-  call: () => Promise<unknown>,
-): Promise<{ outcome: unknown; rss: number; arrayBuffers: number }> {
-  gc();
-  gc();
-  const base = process.memoryUsage();
-  const peak = { rss: 0, arrayBuffers: 0 };
-  const sample = () => {
-    const now = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, now.rss - base.rss);
-    peak.arrayBuffers = Math.max(peak.arrayBuffers, now.arrayBuffers - base.arrayBuffers);
-  };
-  const timer = setInterval(sample, 2);
-  try {
-    const outcome = await call().then(
-      (value) => value,
-      (error: unknown) => error,
-    );
-    sample();
-    return { outcome, ...peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 const report = (label: string, figures: { rss: number; arrayBuffers: number }) =>
   console.log(

@@ -138,29 +138,14 @@ export async function run(context: CommandContext): Promise<void> {
       if (!flags.keepParquet) await removeStaged(conversion.staging, result.files);
       say(`${profiles} profiles written to ${conversion.output.name}`);
       if (flags.keepParquet) say(`Parquet files kept in ${conversion.staging}`);
-      if (globals.json)
-        writeJson(context, {
-          datasetId: result.datasetId,
-          jobId: result.job.id,
-          status: result.job.status,
-          files: result.files,
-          format: conversion.format,
-          out: flags.out,
-          profiles,
-        });
+      if (globals.json) writeJson(context, { ...summary(result), format: conversion.format, out: flags.out, profiles });
       return;
     }
     const result = await exportSegments(clientFor(context), exportOptions);
     wait?.stop(result.job);
     wait = undefined;
     downloads.stop();
-    if (globals.json)
-      writeJson(context, {
-        datasetId: result.datasetId,
-        jobId: result.job.id,
-        status: result.job.status,
-        files: result.files,
-      });
+    if (globals.json) writeJson(context, summary(result));
     else {
       const bytes = result.files.reduce((sum, file) => sum + file.bytes, 0);
       io.stdout.write(
@@ -391,4 +376,9 @@ function resumeCommand(jobId: number | string, flags: ExportFlags, conversion: C
     if (flags.keepParquet) words.push('--keep-parquet');
   }
   return words.join(' ');
+}
+
+/** What `--json` says of an export, whatever its format. */
+function summary(result: ExportSegmentsResult) {
+  return { datasetId: result.datasetId, jobId: result.job.id, status: result.job.status, files: result.files };
 }
