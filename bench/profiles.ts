@@ -1,7 +1,7 @@
 // Benchmark: an export of PROFILES profiles (default 1 000 000, the issue's size) from the
 // simulator to rows, in three measures:
 //   serving — the simulator, in a child process of its own, serves the export's real Parquet files
-//             (generated on demand) to client.downloadBatchFiles; its peak RSS growth is measured
+//             (generated on demand) to exportSegments (downloads through the SDK); its peak RSS growth is measured
 //             at PROFILES and at PROFILES / 5: bounded serving means the two are close.
 //   reading — the downloaded files read as JS objects with readExportedProfiles, against
 //             @duckdb/node-api materialising the same rows as objects (getRowObjectsJS), each read
@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       method:
         `The simulator (a child process) serves an export of ${PROFILES.toLocaleString('en')} profiles ` +
         `(default fields: nested identities and personalEmail; ${mb(large.bytes)} of snappy Parquet) to ` +
-        `client.exportSegments, and one of ${(PROFILES / 5).toLocaleString('en')} for comparison. The files ` +
+        `exportSegments, and one of ${(PROFILES / 5).toLocaleString('en')} for comparison. The files ` +
         `are then read in a fresh child process per read, ${ROUNDS} rounds alternating which reader goes ` +
         'first: medians, and the worst peak RSS growth.',
       head: ['measure', 'time', 'throughput', 'peak RSS growth'],
