@@ -1,7 +1,7 @@
 // The CLI as a user runs it: built, in a real pseudo-terminal (util-linux `script`), against the
 // simulator on loopback. Ctrl-C is typed (\x03 through the terminal), not sent with kill.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -151,6 +151,46 @@ describe('the CLI in a terminal', () => {
     expect(screen).toMatch(/100% · ([\d.]+ kB) \/ \1 · [\d.]+ [kMG]?B\/s · done in \S+ · 2\/2 files · batch \S+/);
     expect(screen).toMatch(/Export job \d+ SUCCEEDED: 2 file\(s\)/);
   });
+
+  it('converts an export to NDJSON under the download bar, then counts the profiles read again by profiles', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-pty-'));
+    folders.push(out);
+    const ndjson = join(out, 'profiles.ndjson');
+    const wait = ['--min-delay', '200ms', '--max-delay', '400ms'];
+    const exporting = pty(
+      [
+        'export',
+        '--segment',
+        'seg',
+        '--dataset',
+        'pty-dataset',
+        '--format',
+        'ndjson',
+        '--out',
+        ndjson,
+        '--keep-parquet',
+        ...wait,
+      ],
+      fastServer,
+      120,
+    );
+    expect(await exporting.exit).toBe(0);
+    const screen = stripVTControlCharacters(exporting.output());
+    expect(screen).toMatch(/100% · .* · 2\/2 files · batch \S+/);
+    const written = /(\d+) profiles written to (.+)/.exec(screen);
+    expect(written?.[2]?.trim()).toBe(ndjson);
+    const count = Number(written![1]);
+    expect(count).toBeGreaterThan(0);
+    expect(readFileSync(ndjson, 'utf8').trimEnd().split('\n')).toHaveLength(count);
+
+    const again = join(out, 'again.ndjson');
+    const reading = pty(['profiles', `${ndjson}.parquet`, '--out', again], fastServer);
+    expect(await reading.exit).toBe(0);
+    const lines = screenLines(reading.output()).filter(Boolean);
+    expect(lines.some((line) => /\d+ profiles read$/.test(line))).toBe(true);
+    expect(lines.at(-1)).toBe(`${count} profiles written to ${again}`);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(ndjson, 'utf8'));
+  });
 });
 
 describe('the CLI in a pipeline', () => {
@@ -171,6 +211,41 @@ describe('the CLI in a pipeline', () => {
       expect(stdout.trim()).toBe('exit=0');
       expect(stderr).toBe('');
     }
+  });
+
+  it('profiles and export --out - into a reader that closes early end quietly, exit 0', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-pipe-'));
+    folders.push(out);
+    const env = { ...process.env, ...settings(fastServer) };
+    const run = (args: string[]) =>
+      promisify(execFile)(
+        'bash',
+        ['-c', `"$@" | head -c 1 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`, 'bash', process.execPath, cli, ...args],
+        { env },
+      );
+    const wait = ['--min-delay', '200ms', '--max-delay', '400ms'];
+    const exported = await run([
+      'export',
+      '--segment',
+      'seg',
+      '--dataset',
+      'pty-dataset',
+      '--format',
+      'ndjson',
+      '--out',
+      '-',
+      ...wait,
+    ]);
+    expect(exported.stdout.trim()).toBe('exit=0');
+    const parquet = join(out, 'parquet');
+    await promisify(execFile)(
+      process.execPath,
+      [cli, 'export', '--segment', 'seg', '--dataset', 'pty-dataset', '--out', parquet, ...wait],
+      { env },
+    );
+    const profiles = await run(['profiles', parquet]);
+    expect(profiles.stdout.trim()).toBe('exit=0');
+    expect(profiles.stderr).toBe('');
   });
 
   it('without a terminal, progress is one plain line per change', async () => {
