@@ -253,6 +253,7 @@ describe('files written by DuckDB (DATA_PAGE V1 and dictionary pages, as in real
       ['whole lists and maps', ['identityMap', 'matrix', 'tags', 'segments']],
       ['scalars of every type', ['balance', 'seen', 'born', 'active', 'ratio', 'score', 'note', 'wide', 'uid', 'js']],
       ['a path under one kept whole', ['person', 'person.name.first', 'identities']],
+      ["a map's keys, as XDM's identityMap is read", ['identityMap.ECID', 'identityMap.Phone', 'segments.seg-x']],
     ])('gives the fields selected (%s) as the reference rows cut down', async (_, fields) => {
       const { path, rows } = files[name]!;
       expectSameRows(await collect(readExportedProfiles([path], { fields })), projected(rows, fields));

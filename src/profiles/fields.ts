@@ -32,11 +32,15 @@ function throughLists(node: SchemaTree): SchemaTree {
   return repeated.children.length === 1 ? repeated.children[0]! : repeated;
 }
 
+/** A map's node: below it, a path names keys (`identityMap.ECID`), which are data, not schema. */
+const isMap = (node: SchemaTree) => node.element.converted_type === 'MAP' || node.element.logical_type?.type === 'MAP';
+
 /** The first dot path of `paths` the schema does not have, if any. */
 export function missingField(schema: SchemaTree, paths: readonly string[]): string | undefined {
   for (const path of paths) {
     let node: SchemaTree | undefined = schema;
     for (const part of path.split('.').filter(Boolean)) {
+      if (isMap(node)) break;
       node = throughLists(node).children.find((child) => child.element.name === part);
       if (!node) return path;
     }
