@@ -4,6 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readExportedProfiles, readProfileColumns, toCsvRows, toNdjsonLines } from '../src/profiles/index.js';
@@ -79,5 +80,22 @@ describe('toNdjsonLines', () => {
   it('writes 64-bit integers as numbers when exact and as strings when not, one object a line', async () => {
     const rows = [{ small: 42n, big: 2n ** 63n - 1n }, { small: 1 }];
     expect(await text(toNdjsonLines(rows))).toBe('{"small":42,"big":"9223372036854775807"}\n{"small":1}\n');
+  });
+});
+
+describe('readProfileColumns below a map', () => {
+  it('gives each key asked for a column of its own, as identityMap.ECID', async () => {
+    const path = join(dir, 'map.parquet');
+    const connection = await (await DuckDBInstance.create()).connect();
+    await connection.run(
+      `COPY (SELECT 'p-1' AS _id, MAP {'ECID': ['e-1'], 'Email': ['a@example.com']} AS identityMap) TO '${path}' (FORMAT parquet)`,
+    );
+    const fields = ['_id', 'identityMap.Email', 'identityMap.ECID'];
+    const columns = await readProfileColumns(path, { fields });
+    expect(columns).toEqual(['_id', 'identityMap.Email', 'identityMap.ECID']);
+    expect(await text(toCsvRows(readExportedProfiles(path, { fields }), columns))).toBe(
+      '_id,identityMap.Email,identityMap.ECID\r\np-1,"[""a@example.com""]","[""e-1""]"\r\n',
+    );
+    expect(await readProfileColumns(path)).toEqual(['_id', 'identityMap']);
   });
 });

@@ -23,8 +23,17 @@ export function schemaColumns(node: SchemaTree, selection: FieldTree | true = tr
         });
   return children.flatMap(([child, below]) => {
     const path = `${prefix}${child.element.name}`;
-    return expands(child) ? schemaColumns(child, below, `${path}.`) : [path];
+    if (expands(child)) return schemaColumns(child, below, `${path}.`);
+    // Keys asked for below a map are columns of their own, as the rows hold them.
+    return isMapLike(child) && below !== true ? selectedPaths(below, `${path}.`) : [path];
   });
+}
+
+/** The dot paths of a selection's leaves. */
+function selectedPaths(selection: FieldTree, prefix: string): string[] {
+  return Object.entries(selection).flatMap(([name, below]) =>
+    below === true ? [`${prefix}${name}`] : selectedPaths(below, `${prefix}${name}.`),
+  );
 }
 
 /** The CSV columns of one Parquet file's rows, read from its footer. */
