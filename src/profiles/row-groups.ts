@@ -24,6 +24,8 @@ const MAGIC = 'PAR1';
  * for files written with very large ones.
  */
 const AHEAD_BYTES = 32 * 1024 * 1024;
+/** The largest footer read: it is read whole before anything in it can be checked. */
+export const MAX_FOOTER_BYTES = 64 * 1024 * 1024;
 /** Column chunks closer than this are fetched in one read (one ranged GET over Data Access). */
 const GAP_BYTES = 64 * 1024;
 const text = (buffer: ArrayBuffer) => new TextDecoder().decode(buffer);
@@ -48,6 +50,10 @@ async function checkShape(file: AsyncBuffer, name: string): Promise<number> {
   const footer = new DataView(tail).getUint32(0, true);
   if (footer + 12 > size)
     throw new ProfileReadError('truncated', name, `the footer says ${footer} bytes, the file has ${size}`);
+  if (footer > MAX_FOOTER_BYTES) {
+    const why = `the footer says ${footer} bytes (the limit is ${MAX_FOOTER_BYTES}; Spark's are a few KiB to a few MiB)`;
+    throw new ProfileReadError('corrupt', name, why);
+  }
   return footer;
 }
 

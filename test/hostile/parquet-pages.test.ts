@@ -14,7 +14,7 @@
  * rather than by patching bytes in place: page headers and the footer are Thrift compact, where a
  * number's width depends on its value, so a bigger claim moves every offset after it.
  */
-import { writeFile } from 'node:fs/promises';
+import { open, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
 import type { FileMetaData } from 'hyparquet';
@@ -22,6 +22,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProfileReadError, readExportedProfiles } from '../../src/profiles/index.js';
 import { MAX_PAGE_BYTES, MAX_PAGE_ENTRIES } from '../../src/profiles/column-cursor.js';
+import { MAX_FOOTER_BYTES } from '../../src/profiles/row-groups.js';
 import { tempDir } from '../profiles/helpers.js';
 import { peakGrowth } from '../helpers/memory.js';
 import {
@@ -256,6 +257,31 @@ describe('a file whose footer lies', () => {
     );
     expectRefused(outcome, BEFORE, /has more values in tags\.list\.element than its 100 rows/);
     expect(outcome.rows).toHaveLength(BEFORE + GROUPS[TARGET]!);
+  });
+
+  it('claiming a footer of hundreds of MiB (in a sparse file that large) is refused without reading it', async () => {
+    // The footer's length is in the last 8 bytes; the file is as large as the claim, so that the
+    // claim is not merely "cut short": only a limit stops the reader from taking it.
+    const path = join(dir, 'huge-footer.parquet');
+    const claim = 4 * MAX_FOOTER_BYTES;
+    await writeFile(path, honest.subarray(0, 4));
+    await truncate(path, claim + 64);
+    const tail = new Uint8Array(8);
+    new DataView(tail.buffer).setUint32(0, claim, true);
+    tail.set(honest.subarray(honest.length - 4), 4);
+    const handle = await open(path, 'r+');
+    await handle.write(tail, 0, 8, claim + 56);
+    await handle.close();
+    const { outcome } = await peakGrowth(() =>
+      largestAllocation(async () => {
+        for await (const row of readExportedProfiles([path])) expect(row).toBeUndefined();
+      }),
+    );
+    const { error, largest } = outcome as Awaited<ReturnType<typeof largestAllocation>>;
+    expect(largest).toBeLessThan(BOUND);
+    expect(error).toBeInstanceOf(ProfileReadError);
+    expect(error).toMatchObject({ problem: 'corrupt', file: path, rowsRead: 0 });
+    expect((error as Error).message).toMatch(/the footer says \d+ bytes \(the limit is \d+/);
   });
 
   it.each([
