@@ -62,6 +62,18 @@ const pty = (args: string[], server: SimulatorServer, columns = 80) => {
 };
 /** What a terminal shows: escape sequences gone, each redraw (\r) starting a line of its own. */
 const screenLines = (output: string) => stripVTControlCharacters(output).split(/\r\n|\r|\n/);
+/** `export` of segment `seg` into pty-dataset with `flags`, polling every 200 to 400 ms. */
+const exportSeg = (...flags: string[]) => [
+  ...['export', '--segment', 'seg', '--dataset', 'pty-dataset', ...flags],
+  ...['--min-delay', '200ms', '--max-delay', '400ms'],
+];
+/** The CLI with `args`, its stdout into a reader that closes after one byte; the shell prints the CLI's exit code. */
+const intoClosingReader = (args: string[], env: NodeJS.ProcessEnv) =>
+  promisify(execFile)(
+    'bash',
+    ['-c', `"$@" | head -c 1 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`, 'bash', process.execPath, cli, ...args],
+    { env },
+  );
 
 describe('the CLI in a terminal', () => {
   it('Ctrl-C during wait runs the CLI\'s own handler: cancels the job, says "Interrupted", exits 130', async () => {
@@ -128,23 +140,7 @@ describe('the CLI in a terminal', () => {
   it('shows a download bar with bytes, rate, ETA and files', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-pty-'));
     folders.push(out);
-    const run = pty(
-      [
-        'export',
-        '--segment',
-        'seg',
-        '--dataset',
-        'pty-dataset',
-        '--out',
-        out,
-        '--min-delay',
-        '200ms',
-        '--max-delay',
-        '400ms',
-      ],
-      fastServer,
-      120,
-    );
+    const run = pty(exportSeg('--out', out), fastServer, 120);
     expect(await run.exit).toBe(0);
     const screen = stripVTControlCharacters(run.output());
     expect(screen).toMatch(/ 0% · [\d.]+ k?B \/ [\d.]+ kB · [\d.]+ [kMG]?B\/s · ETA \S+ · 0\/2 files · batch \S+/);
@@ -156,24 +152,7 @@ describe('the CLI in a terminal', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-pty-'));
     folders.push(out);
     const ndjson = join(out, 'profiles.ndjson');
-    const wait = ['--min-delay', '200ms', '--max-delay', '400ms'];
-    const exporting = pty(
-      [
-        'export',
-        '--segment',
-        'seg',
-        '--dataset',
-        'pty-dataset',
-        '--format',
-        'ndjson',
-        '--out',
-        ndjson,
-        '--keep-parquet',
-        ...wait,
-      ],
-      fastServer,
-      120,
-    );
+    const exporting = pty(exportSeg('--format', 'ndjson', '--out', ndjson, '--keep-parquet'), fastServer, 120);
     expect(await exporting.exit).toBe(0);
     const screen = stripVTControlCharacters(exporting.output());
     expect(screen).toMatch(/100% · .* · 2\/2 files · batch \S+/);
@@ -198,16 +177,11 @@ describe('the CLI in a pipeline', () => {
     const client = clientOf(fastServer);
     for (let index = 0; index < 5; index++) await client.createExportJob(request([`seg-${index}`]));
     const env = { ...process.env, ...settings(fastServer) };
-    const script = `"$@" | head -c 1 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`;
     for (const args of [
       ['--json', 'list', '--all', '--limit', '1'],
       ['list', '--all', '--jsonl', '--limit', '1'],
     ]) {
-      const { stdout, stderr } = await promisify(execFile)(
-        'bash',
-        ['-c', script, 'bash', process.execPath, cli, ...args],
-        { env },
-      );
+      const { stdout, stderr } = await intoClosingReader(args, env);
       expect(stdout.trim()).toBe('exit=0');
       expect(stderr).toBe('');
     }
@@ -217,33 +191,11 @@ describe('the CLI in a pipeline', () => {
     const out = mkdtempSync(join(tmpdir(), 'cli-pipe-'));
     folders.push(out);
     const env = { ...process.env, ...settings(fastServer) };
-    const run = (args: string[]) =>
-      promisify(execFile)(
-        'bash',
-        ['-c', `"$@" | head -c 1 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`, 'bash', process.execPath, cli, ...args],
-        { env },
-      );
-    const wait = ['--min-delay', '200ms', '--max-delay', '400ms'];
-    const exported = await run([
-      'export',
-      '--segment',
-      'seg',
-      '--dataset',
-      'pty-dataset',
-      '--format',
-      'ndjson',
-      '--out',
-      '-',
-      ...wait,
-    ]);
+    const exported = await intoClosingReader(exportSeg('--format', 'ndjson', '--out', '-'), env);
     expect(exported.stdout.trim()).toBe('exit=0');
     const parquet = join(out, 'parquet');
-    await promisify(execFile)(
-      process.execPath,
-      [cli, 'export', '--segment', 'seg', '--dataset', 'pty-dataset', '--out', parquet, ...wait],
-      { env },
-    );
-    const profiles = await run(['profiles', parquet]);
+    await promisify(execFile)(process.execPath, [cli, ...exportSeg('--out', parquet)], { env });
+    const profiles = await intoClosingReader(['profiles', parquet], env);
     expect(profiles.stdout.trim()).toBe('exit=0');
     expect(profiles.stderr).toBe('');
   });
