@@ -149,8 +149,10 @@ export async function exportSegments(
     onReconcile,
     ...wait
   } = options;
-  // Refused before a dataset or a job is made, not when the first file arrives.
-  checkFunction('onFileDownloaded', onFileDownloaded);
+  // Refused before a dataset or a job is made, not when the first file arrives or the job is polled.
+  const callbacks = { onDownloadProgress, onFileDownloaded, onDatasetCreated, onReconcile } as const;
+  for (const [name, callback] of Object.entries(callbacks)) checkFunction(name, callback);
+  for (const name of ['onCreated', 'onPoll', 'onStatusChange', 'onCancel'] as const) checkFunction(name, wait[name]);
   // The dataset and the downloads go to the same sandbox, with the same headers and signal, as the job.
   const requestOptions = pickRequestOptions(wait);
   const createOptions = pickCreateOptions({ reconcile, onReconcile });

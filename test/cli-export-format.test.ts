@@ -290,11 +290,22 @@ describe('exportSegments onFileDownloaded', () => {
     expect(lastOnDisk).toEqual([false, false, true]);
   });
 
-  it('refuses an onFileDownloaded that is not a function before a job is created', async () => {
-    const options = { segments: ['seg-a'], datasetId: 'ds-1', dir, onFileDownloaded: 'log' as unknown as () => void };
+  it.each([
+    'onFileDownloaded',
+    'onDownloadProgress',
+    'onDatasetCreated',
+    'onReconcile',
+    'onCreated',
+    'onPoll',
+    'onStatusChange',
+    'onCancel',
+  ])('refuses an %s that is not a function before a dataset or a job is created', async (name) => {
+    const sent = simulator.requests.length;
+    const options = { segments: ['seg-a'], createDataset: { name: 'never' }, dir, [name]: 'log' };
     const error = await exportSegments(sdkClient(), options).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toContain('onFileDownloaded');
+    expect((error as Error).message).toContain(name);
+    expect(simulator.requests.slice(sent).filter((request) => request.method !== 'GET')).toEqual([]);
     expect(simulator.jobs('dev')).toEqual([]);
   });
 });
