@@ -230,6 +230,25 @@ describe('export', () => {
     ]);
     expect(code).toBe(ExitCode.WaitTimeout);
     expect(stderr).toMatch(/To resume: aep-export-jobs export --job \d+ --out '.\/my export'\n/);
+    // A concurrency chosen is kept; the default is not spelt out.
+    const chosen = await cli([
+      'export',
+      '--segment',
+      'seg',
+      '--dataset',
+      'ds',
+      '--out',
+      './my export',
+      '--concurrency',
+      '2',
+      '--timeout',
+      '2ms',
+      '--min-delay',
+      '1ms',
+      '--max-delay',
+      '1ms',
+    ]);
+    expect(chosen.stderr).toMatch(/To resume: aep-export-jobs export --job \d+ --out '.\/my export' --concurrency 2\n/);
     expect(stderr).toContain('timed out after 2ms');
   });
 });

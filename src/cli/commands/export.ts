@@ -16,6 +16,7 @@ import { cleanLine } from '../output/sanitize.js';
 import { formatBytes, parseCount, parseJobId, shellQuote } from '../parse.js';
 import { downloadProgress } from '../progress/download-progress.js';
 import { waitProgress, type WaitProgress } from '../progress/wait-progress.js';
+import { DEFAULT_CONCURRENCY } from '../specs/shared.js';
 import { UsageError } from '../usage-error.js';
 import { explainTimeout, waitOptions, waitSchedule, type WaitFlags } from '../waiting.js';
 
@@ -181,6 +182,8 @@ function resumeCommand(jobId: number | string, flags: ExportFlags, conversion: C
       words.push('--parquet-dir', shellQuote(conversion.staging));
     if (flags.keepParquet) words.push('--keep-parquet');
   }
+  // As the caller chose it, when not the default: a resumed export downloads as the first did.
+  if (flags.concurrency !== DEFAULT_CONCURRENCY) words.push('--concurrency', shellQuote(flags.concurrency));
   return words.join(' ');
 }
 

@@ -1,5 +1,5 @@
 import type { CommandSpec } from '../context.js';
-import { withWaitOptions } from './shared.js';
+import { DEFAULT_CONCURRENCY, withWaitOptions } from './shared.js';
 
 export const exportSpec: CommandSpec = {
   name: 'export',
@@ -29,7 +29,7 @@ export const exportSpec: CommandSpec = {
         .option('--create-dataset <name>', 'create a profile export dataset with this name')
         .option('--segment-per-batch', 'one batch, and one folder, per segment')
         .option('--fields <paths>', 'comma-separated profile fields to export (default all)')
-        .option('--concurrency <n>', 'files downloaded at once', '4'),
+        .option('--concurrency <n>', 'files downloaded at once', DEFAULT_CONCURRENCY),
     ),
   examples: [
     [

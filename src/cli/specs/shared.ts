@@ -2,6 +2,9 @@
 import type { Command } from 'commander';
 import { FIELD_NAMES } from '../names.js';
 
+/** Files `export` downloads at once unless `--concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = '4';
+
 const DURATION = 'with its unit: 500ms, 30s, 10m, 1h (a bare number is refused)';
 
 export function withWaitOptions(command: Command): Command {
