@@ -213,41 +213,15 @@ describe('export', () => {
   });
 
   it('prints the resume command when it stops after the job exists (here a timeout)', async () => {
-    const { code, stderr } = await cli([
-      'export',
-      '--segment',
-      'seg',
-      '--dataset',
-      'ds',
-      '--out',
-      './my export',
-      '--timeout',
-      '2ms',
-      '--min-delay',
-      '1ms',
-      '--max-delay',
-      '1ms',
-    ]);
+    const timingOut = (...flags: string[]) => [
+      ...['export', '--segment', 'seg', '--dataset', 'ds', '--out', './my export', ...flags],
+      ...['--timeout', '2ms', '--min-delay', '1ms', '--max-delay', '1ms'],
+    ];
+    const { code, stderr } = await cli(timingOut());
     expect(code).toBe(ExitCode.WaitTimeout);
     expect(stderr).toMatch(/To resume: aep-export-jobs export --job \d+ --out '.\/my export'\n/);
     // A concurrency chosen is kept; the default is not spelt out.
-    const chosen = await cli([
-      'export',
-      '--segment',
-      'seg',
-      '--dataset',
-      'ds',
-      '--out',
-      './my export',
-      '--concurrency',
-      '2',
-      '--timeout',
-      '2ms',
-      '--min-delay',
-      '1ms',
-      '--max-delay',
-      '1ms',
-    ]);
+    const chosen = await cli(timingOut('--concurrency', '2'));
     expect(chosen.stderr).toMatch(/To resume: aep-export-jobs export --job \d+ --out '.\/my export' --concurrency 2\n/);
     expect(stderr).toContain('timed out after 2ms');
   });
