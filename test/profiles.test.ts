@@ -33,17 +33,16 @@ function setUp(options: ConstructorParameters<typeof ExportJobsSimulator>[0] = {
   return { simulator, client };
 }
 
+/** `segments` exported into dataset ds-1 and downloaded to `dir`, polling every millisecond or two. */
+function exportTo(client: ExportJobsClient, segments: string[], options: { segmentPerBatch?: boolean } = {}) {
+  return exportSegments(client, { segments, datasetId: 'ds-1', dir, minDelay: 1, maxDelay: 2, ...options });
+}
+
 describe('readExportedProfiles', () => {
   it('reads back one batch exactly as the simulator wrote it, over several files and row groups', async () => {
     const exportFiles = { filesPerBatch: 3, rowsPerRowGroup: 7 };
     const { client } = setUp({ profilesPerSegment: 100, exportFiles });
-    const result = await exportSegments(client, {
-      segments: ['seg-a'],
-      datasetId: 'ds-1',
-      dir,
-      minDelay: 1,
-      maxDelay: 2,
-    });
+    const result = await exportTo(client, ['seg-a']);
     expect(result.files).toHaveLength(3);
     const count = result.job.metrics!.totalExportedProfileCounter!;
     const rows = await collect(readExportedProfiles(dir));
@@ -57,14 +56,7 @@ describe('readExportedProfiles', () => {
 
   it('says which segment each row came from with one folder per segment', async () => {
     const { client } = setUp({ profilesPerSegment: { 'seg-a': 30, 'seg-b': 12 } });
-    const result = await exportSegments(client, {
-      segments: ['seg-a', 'seg-b'],
-      datasetId: 'ds-1',
-      dir,
-      segmentPerBatch: true,
-      minDelay: 1,
-      maxDelay: 2,
-    });
+    const result = await exportTo(client, ['seg-a', 'seg-b'], { segmentPerBatch: true });
     const rows = await collect(readExportedProfiles(dir));
     const batches = result.job.destination.segmentPerBatch ? result.job.destination.batches : [];
     for (const { segmentId, batchId } of batches) {
@@ -77,13 +69,7 @@ describe('readExportedProfiles', () => {
 
   it('reads a subset of fields, dot paths through lists and structs', async () => {
     const { client } = setUp();
-    const result = await exportSegments(client, {
-      segments: ['seg-a'],
-      datasetId: 'ds-1',
-      dir,
-      minDelay: 1,
-      maxDelay: 2,
-    });
+    const result = await exportTo(client, ['seg-a']);
     const rows = await collect(readExportedProfiles(dir, { fields: ['identities.id', 'person.name.lastName', '_id'] }));
     type Full = { _id: string; identities: Array<{ id: string }>; person: { name: { lastName: string } } };
     const expected = expectedRows(result.files[0]!.batchId, rows.length)[1] as Full;
@@ -96,7 +82,7 @@ describe('readExportedProfiles', () => {
 
   it('stops with the signal', async () => {
     const { client } = setUp();
-    await exportSegments(client, { segments: ['seg-a'], datasetId: 'ds-1', dir, minDelay: 1, maxDelay: 2 });
+    await exportTo(client, ['seg-a']);
     const controller = new AbortController();
     const seen: unknown[] = [];
     const reading = (async () => {

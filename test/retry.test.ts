@@ -4,7 +4,7 @@ import { delay } from 'msw';
 import { ConnectionError, ExportJobsClient, ServerError, TimeoutError } from '../src/index.js';
 import { isRetryable, markFinal, retryDelay } from '../src/internal/http/retry.js';
 import { ResponseTooLargeError } from '../src/errors/response-too-large-error.js';
-import { RateLimitError } from '../src/errors/api-error.js';
+import { RateLimitError, type ApiErrorInit } from '../src/errors/api-error.js';
 import {
   JOBS_URL,
   TOKEN,
@@ -154,8 +154,7 @@ describe('what the policy never retries', () => {
   });
 
   it('a failure marked final, whatever its class (a token source already retried IMS)', () => {
-    const init = { status: 503, message: 'm', code: undefined, requestId: undefined, requestIds: [] };
-    const error = new ServerError({ ...init, body: undefined, headers: {}, retryAfter: undefined });
+    const error = apiError(ServerError, 503);
     expect(isRetryable(error, true)).toBe(true);
     expect(isRetryable(markFinal(error), true)).toBe(false);
   });
@@ -232,30 +231,12 @@ describe('waiting between attempts', () => {
   });
 
   it('caps a server wait at 60 seconds', () => {
-    const error = new RateLimitError({
-      status: 429,
-      message: '',
-      code: undefined,
-      requestId: undefined,
-      requestIds: [],
-      body: undefined,
-      headers: {},
-      retryAfter: 3_600_000,
-    });
+    const error = apiError(RateLimitError, 429, 3_600_000);
     expect(retryDelay(error, 1)).toBe(60_000);
   });
 
   it('backs off exponentially with full jitter when the server gives no wait', () => {
-    const error = new ServerError({
-      status: 503,
-      message: '',
-      code: undefined,
-      requestId: undefined,
-      requestIds: [],
-      body: undefined,
-      headers: {},
-      retryAfter: undefined,
-    });
+    const error = apiError(ServerError, 503);
     expect([1, 2, 3, 4, 5, 6].map((attempt) => retryDelay(error, attempt, () => 1))).toEqual([
       500, 1000, 2000, 4000, 8000, 8000,
     ]);
@@ -377,4 +358,22 @@ async function closedPort(): Promise<number> {
   if (typeof address !== 'object' || address === null) throw new Error('no port');
   server.use(http.all(`http://127.0.0.1:${address.port}/*`, () => passthrough()));
   return address.port;
+}
+
+/** An API error of class `Type` carrying only a status and, if given, the server's wait. */
+function apiError<TStatus extends number, T>(
+  Type: new (init: ApiErrorInit<TStatus>) => T,
+  status: TStatus,
+  retryAfter?: number,
+): T {
+  return new Type({
+    status,
+    retryAfter,
+    message: '',
+    code: undefined,
+    requestId: undefined,
+    requestIds: [],
+    body: undefined,
+    headers: {},
+  });
 }
