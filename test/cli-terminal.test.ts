@@ -1,7 +1,7 @@
 // The CLI as a user runs it: built, in a real pseudo-terminal (util-linux `script`), against the
 // simulator on loopback. Ctrl-C is typed (\x03 through the terminal), not sent with kill.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -103,6 +103,23 @@ describe('the CLI in a terminal', () => {
     expect(await run.exit).toBe(130);
     expect(run.output()).toContain(`To resume: aep-export-jobs export --job ${id} --out ${out}`);
     expect(run.output()).toContain('Interrupted');
+  });
+
+  it('Ctrl-C during export --format ndjson leaves no output and prints a resume command with the format', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-pty-'));
+    folders.push(out);
+    const ndjson = join(out, 'profiles.ndjson');
+    const run = pty(exportSeg('--format', 'ndjson', '--out', ndjson), slowServer);
+    const shown = await run.waitFor(/Created export job (\d+)/);
+    const id = /Created export job (\d+)/.exec(shown)![1];
+    run.child.stdin!.write('\x03');
+    expect(await run.exit).toBe(130);
+    expect(stripVTControlCharacters(run.output())).toContain(
+      `To resume: aep-export-jobs export --job ${id} --out ${ndjson} --format ndjson`,
+    );
+    expect(readdirSync(out).filter((name) => name.startsWith('profiles.ndjson') && !name.endsWith('.parquet'))).toEqual(
+      [],
+    );
   });
 
   it("the wait clock ticks between polls, shows the next poll, and ends with the job's own duration", async () => {
